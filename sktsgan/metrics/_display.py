@@ -1,0 +1,107 @@
+"""Pictures of real against synthetic series, in scikit-learn's Display style."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..utils.validation import check_features, check_sequences, time_mask
+
+
+class SeriesComparisonDisplay:
+    """Real and synthetic series overlaid, one panel per feature.
+
+    Build it with :meth:`from_samples` or :meth:`from_estimator`; matplotlib is
+    imported only when plotting (``pip install sktsgan[plot]``).
+
+    Parameters
+    ----------
+    real, synthetic : ndarray of shape (n_series, n_timesteps, n_features)
+        NaN-padded series to draw.
+    feature_names : list of str
+        Panel titles.
+
+    Attributes
+    ----------
+    figure_ : matplotlib Figure
+    axes_ : ndarray of matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.metrics import SeriesComparisonDisplay
+    >>> rng = np.random.RandomState(0)
+    >>> display = SeriesComparisonDisplay.from_samples(rng.rand(5, 8, 2), rng.rand(5, 8, 2))
+    >>> display.axes_.shape
+    (2,)
+    """
+
+    def __init__(self, real, synthetic, feature_names):
+        self.real = real
+        self.synthetic = synthetic
+        self.feature_names = feature_names
+
+    @classmethod
+    def from_samples(
+        cls,
+        X_real,
+        X_synth,
+        *,
+        n_series=10,
+        feature_names=None,
+        max_features=6,
+        random_state=0,
+        ax=None,
+    ):
+        """Draw ``n_series`` real and synthetic series from data in any sampler format."""
+        real, real_format = check_sequences(X_real, estimator_name="SeriesComparisonDisplay")
+        synth, _ = check_sequences(X_synth, estimator_name="SeriesComparisonDisplay")
+        check_features(synth, real.n_features, "the real data")
+        rng = np.random.RandomState(random_state)
+        picked = []
+        for data in (real, synth):
+            index = rng.choice(data.n_series, size=min(n_series, data.n_series), replace=False)
+            values = data.values[index].copy()
+            values[~time_mask(data.lengths[index], data.n_timesteps)] = np.nan
+            picked.append(values[:, :, :max_features])
+        if feature_names is None:
+            columns = real_format.columns or [f"feature {j}" for j in range(real.n_features)]
+            feature_names = [str(c) for c in columns]
+        return cls(picked[0], picked[1], list(feature_names)[:max_features]).plot(ax=ax)
+
+    @classmethod
+    def from_estimator(cls, sampler, X_real, *, n_series=10, random_state=0, **kwargs):
+        """Draw ``n_series`` fresh samples of a fitted sampler against ``X_real``."""
+        synthetic = sampler.sample(n_series, random_state=random_state)
+        if isinstance(synthetic, tuple):  # a conditional sampler returns (X, y)
+            synthetic = synthetic[0]
+        return cls.from_samples(
+            X_real, synthetic, n_series=n_series, random_state=random_state, **kwargs
+        )
+
+    def plot(self, ax=None):
+        """Draw the panels; ``ax`` is an array of one Axes per feature, or None."""
+        import matplotlib.pyplot as plt
+
+        n_features = self.real.shape[2]
+        if ax is None:
+            fig, ax = plt.subplots(1, n_features, figsize=(3.2 * n_features, 2.8), squeeze=False)
+            ax = ax[0]
+        ax = np.atleast_1d(ax)
+        single_step = self.real.shape[1] == 1
+        for j, axis in enumerate(ax[:n_features]):
+            for values, color, label in (
+                (self.real, "tab:blue", "real"),
+                (self.synthetic, "tab:orange", "synthetic"),
+            ):
+                if single_step:  # tabular rows: compare the marginal distributions
+                    axis.hist(values[:, 0, j], bins=20, alpha=0.5, color=color, label=label)
+                    continue
+                lines = axis.plot(values[:, :, j].T, color=color, alpha=0.6, linewidth=1)
+                lines[0].set_label(label)
+            axis.set_title(self.feature_names[j])
+            axis.set_xlabel("row value" if single_step else "time step")
+        ax[0].legend(loc="best", fontsize="small")
+        self.axes_ = ax
+        self.figure_ = ax[0].figure
+        self.figure_.tight_layout()
+        return self

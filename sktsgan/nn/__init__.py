@@ -1,0 +1,29 @@
+"""The torch layer: networks, losses and the shared adversarial training engine."""
+
+from ._engine import AdversarialNet, LossProgressBar, TensorBatches, TrainingPhase
+from ._losses import (
+    bce_discriminator_loss,
+    bce_generator_loss,
+    gradient_penalty,
+    masked_mean,
+    moment_loss,
+    wasserstein_critic_loss,
+    wasserstein_generator_loss,
+)
+from ._modules import RecurrentNetwork, with_condition
+
+__all__ = [
+    "AdversarialNet",
+    "LossProgressBar",
+    "RecurrentNetwork",
+    "TensorBatches",
+    "TrainingPhase",
+    "bce_discriminator_loss",
+    "bce_generator_loss",
+    "gradient_penalty",
+    "masked_mean",
+    "moment_loss",
+    "wasserstein_critic_loss",
+    "wasserstein_generator_loss",
+    "with_condition",
+]

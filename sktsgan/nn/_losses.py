@@ -1,0 +1,110 @@
+"""GAN losses: pure functions on tensors.
+
+Scores are ``(batch, time)`` (one per step, as RCGAN's discriminator gives) and ``mask``
+is a float ``(batch, time)`` tensor, 1 on valid steps and 0 on padding.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def masked_mean(values, mask):
+    """Mean of ``values`` over the steps where ``mask`` is 1.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import masked_mean
+    >>> masked_mean(torch.tensor([[1.0, 3.0, 100.0]]), torch.tensor([[1.0, 1.0, 0.0]]))
+    tensor(2.)
+    """
+    return (values * mask).sum() / mask.sum().clamp_min(1.0)
+
+
+def bce_discriminator_loss(real_logits, fake_logits, mask):
+    """Binary cross-entropy of a discriminator labelling real 1 and fake 0, per step."""
+    real = F.binary_cross_entropy_with_logits(
+        real_logits, torch.ones_like(real_logits), reduction="none"
+    )
+    fake = F.binary_cross_entropy_with_logits(
+        fake_logits, torch.zeros_like(fake_logits), reduction="none"
+    )
+    return masked_mean(real, mask) + masked_mean(fake, mask)
+
+
+def bce_generator_loss(fake_logits, mask):
+    """Non-saturating generator loss: cross-entropy of fakes against the label real."""
+    loss = F.binary_cross_entropy_with_logits(
+        fake_logits, torch.ones_like(fake_logits), reduction="none"
+    )
+    return masked_mean(loss, mask)
+
+
+def wasserstein_critic_loss(real_scores, fake_scores, mask):
+    """Critic side of the Wasserstein loss (Arjovsky et al. 2017): fake minus real."""
+    return masked_mean(fake_scores, mask) - masked_mean(real_scores, mask)
+
+
+def wasserstein_generator_loss(fake_scores, mask):
+    """Generator side of the Wasserstein loss: minus the critic's score of fakes."""
+    return -masked_mean(fake_scores, mask)
+
+
+def gradient_penalty(critic, real, fake, mask):
+    """WGAN-GP penalty (Gulrajani et al. 2017) on points between real and fake.
+
+    ``critic`` maps ``(batch, time, features)`` to per-step scores ``(batch, time)``;
+    each series' score is its mean over valid steps, and the penalty pushes the norm of
+    its gradient (over all steps and features) towards 1.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import gradient_penalty
+    >>> critic = lambda x: 2.0 * x.sum(dim=2)  # gradient norm 2 * sqrt(time * features)
+    >>> real, fake = torch.zeros(3, 4, 1), torch.ones(3, 4, 1)
+    >>> gradient_penalty(critic, real, fake, torch.ones(3, 4))  # (2 * 2 / 4 - 1) ** 2
+    tensor(0.)
+    """
+    weight = torch.rand(real.shape[0], 1, 1, device=real.device, dtype=real.dtype)
+    between = (weight * real + (1 - weight) * fake).requires_grad_(True)
+    # cuDNN's recurrent kernels have no double backward, which this penalty needs.
+    with torch.backends.cudnn.flags(enabled=False):
+        scores = critic(between)
+    per_series = (scores * mask).sum(dim=1) / mask.sum(dim=1).clamp_min(1.0)
+    (grad,) = torch.autograd.grad(per_series.sum(), between, create_graph=True)
+    norms = grad.flatten(1).norm(dim=1)
+    return ((norms - 1.0) ** 2).mean()
+
+
+def moment_loss(real, fake, mask, condition=None):
+    """L1 distance between the batch mean and std of real and fake, per step and feature.
+
+    TimeGAN's "moments" loss (Yoon et al., 2019), a cheap pull against mode collapse.
+    With a one-hot ``condition`` ``(batch, n_classes)`` the moments are taken within
+    each class, so that every class keeps its own spread.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import moment_loss
+    >>> real = torch.tensor([[[0.0], [2.0]], [[2.0], [4.0]]])
+    >>> moment_loss(real, real + 1.0, torch.ones(2, 2))
+    tensor(1.)
+    """
+    if condition is None:
+        condition = torch.ones(real.shape[0], 1, device=real.device, dtype=real.dtype)
+    weights = mask.unsqueeze(2) * condition.unsqueeze(1)  # (batch, time, class)
+    count = weights.sum(dim=0).unsqueeze(2)  # (time, class, 1)
+    safe = count.clamp_min(1.0)
+    moments = []
+    for x in (real, fake):
+        mean = torch.einsum("btk,btf->tkf", weights, x) / safe
+        centred = (x.unsqueeze(2) - mean.unsqueeze(0)) ** 2  # (batch, time, class, feature)
+        var = torch.einsum("btk,btkf->tkf", weights, centred) / safe
+        moments.append((mean, (var + 1e-6).sqrt()))
+    gap = (moments[0][0] - moments[1][0]).abs() + (moments[0][1] - moments[1][1]).abs()
+    present = (count > 0).to(gap.dtype)
+    return (gap * present).sum() / (present.sum() * real.shape[2]).clamp_min(1.0)

@@ -1,0 +1,234 @@
+"""Checks every sampler must pass: sklearn's estimator checks and our own sampler contract.
+
+A new sampler joins by adding a fast configuration to ``FAST_SAMPLERS``.
+"""
+
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sktsgan import RCGANSampler
+
+# Tiny networks and a couple of epochs: these tests check the contract, not quality.
+FAST_SAMPLERS = [
+    RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0),
+    RCGANSampler(
+        hidden_size=4, latent_dim=2, n_epochs=1, loss="wgan-gp", cell="gru", random_state=0
+    ),
+]
+IDS = [f"{type(s).__name__}-{s.loss}" for s in FAST_SAMPLERS]
+
+
+def expected_failed_checks(estimator):
+    return (
+        {
+            "check_sample_weight_equivalence_on_dense_data": "samplers take no sample_weight",
+            "check_fit_check_is_fitted": "checked by test_not_fitted_before_fit instead",
+        }
+        if False
+        else {}
+    )
+
+
+@parametrize_with_checks(FAST_SAMPLERS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def sines():
+    rng = np.random.RandomState(0)
+    t = np.arange(12)
+    freq = rng.uniform(0.1, 0.5, size=(30, 1, 2))
+    return np.sin(freq * t[:, None] + rng.uniform(0, 3, size=(30, 1, 2)))
+
+
+@pytest.fixture(scope="module")
+def labelled(sines):
+    y = np.array(["up", "down"] * 15)
+    X = sines + np.where(y == "up", 5.0, -5.0)[:, None, None]
+    return X, y
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_not_fitted_before_fit(sampler):
+    with pytest.raises(NotFittedError):
+        clone(sampler).sample(3)
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_params_round_trip_and_clone(sampler):
+    params = sampler.get_params()
+    other = clone(sampler).set_params(random_state=123)
+    assert other.get_params()["random_state"] == 123
+    assert clone(sampler).get_params() == params
+    assert type(sampler)(**params).get_params() == params
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_same_seed_same_weights_and_samples(sampler, sines):
+    a = clone(sampler).fit(sines)
+    b = clone(sampler).fit(sines)
+    for pa, pb in zip(a.engine_.module_.parameters(), b.engine_.module_.parameters()):
+        assert torch.equal(pa, pb)
+    np.testing.assert_array_equal(a.sample(5), b.sample(5))
+    np.testing.assert_array_equal(a.sample(5, random_state=3), b.sample(5, random_state=3))
+    c = clone(sampler).set_params(random_state=1).fit(sines)
+    assert not np.allclose(a.sample(5, random_state=3), c.sample(5, random_state=3))
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_successive_samples_differ(sampler, sines):
+    fitted = clone(sampler).fit(sines)
+    assert not np.allclose(fitted.sample(4), fitted.sample(4))
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_user_global_random_state_untouched(sampler, sines):
+    np.random.seed(7)
+    torch.manual_seed(7)
+    numpy_state = np.random.get_state()[1].copy()
+    torch_state = torch.get_rng_state().clone()
+    fitted = clone(sampler).fit(sines)
+    fitted.sample(3)
+    assert np.array_equal(np.random.get_state()[1], numpy_state)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+@pytest.mark.parametrize("dump", ["pickle", "joblib"])
+def test_persistence_round_trip_gives_identical_samples(sampler, sines, dump, tmp_path):
+    fitted = clone(sampler).fit(sines)
+    if dump == "pickle":
+        loaded = pickle.loads(pickle.dumps(fitted))
+    else:
+        joblib.dump(fitted, tmp_path / "model.joblib")
+        loaded = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(fitted.sample(4), loaded.sample(4))
+    np.testing.assert_array_equal(
+        fitted.sample(4, random_state=0), loaded.sample(4, random_state=0)
+    )
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_samples_in_original_units_and_dtype(sampler, sines):
+    X = (sines * 100 + 1000).astype(np.float32)
+    X[:, :, 1] = 3.0  # a constant feature
+    out = clone(sampler).fit(X).sample(8)
+    assert out.shape == (8, 12, 2) and out.dtype == np.float32
+    assert np.all(out[:, :, 0] >= X[:, :, 0].min()) and np.all(out[:, :, 0] <= X[:, :, 0].max())
+    assert np.all(out[:, :, 1] == 3.0)
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_every_input_format_comes_back_as_itself(sampler, sines):
+    model = clone(sampler)
+    tab = sines[:, 0, :]
+    assert model.fit(tab).sample(3).shape == (3, 2)
+    frame = pd.DataFrame({"price": tab[:, 0], "volume": np.arange(30)})
+    out = model.fit(frame).sample(3)
+    assert list(out.columns) == ["price", "volume"] and out["volume"].dtype == np.int64
+    assert model.feature_names_in_.tolist() == ["price", "volume"]
+
+    ragged = [s[: 4 + i % 8] for i, s in enumerate(sines)]
+    out = model.fit(ragged).sample(20)
+    assert isinstance(out, list) and len(out) == 20
+    lengths = {len(s) for s in out}
+    assert lengths <= {len(s) for s in ragged} and len(lengths) > 1
+
+    padded = sines.copy()
+    padded[::2, 8:] = np.nan
+    out = model.fit(padded).sample(20)
+    assert out.shape == (20, 12, 2)
+    assert set(np.isnan(out[:, :, 0]).sum(axis=1)) <= {0, 4}
+
+    long = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(30), 12),
+            "t": np.tile(np.arange(12), 30),
+            "x": sines[:, :, 0].ravel(),
+        }
+    )
+    out = model.set_params(id_column="id", time_column="t").fit(long).sample(2)
+    assert list(out.columns) == ["id", "t", "x"] and len(out) == 24
+    assert out["t"].tolist() == list(range(12)) * 2
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_conditional_contract(sampler, labelled):
+    X, y = labelled
+    fitted = clone(sampler).fit(X, y)
+    assert fitted.classes_.tolist() == ["down", "up"]
+    X_new, y_new = fitted.sample(10, y="up")
+    assert X_new.shape == (10, 12, 2) and set(y_new) == {"up"}
+    X_new, y_new = fitted.sample(6, y=["up", "down", "up", "down", "up", "up"])
+    assert y_new.tolist() == ["up", "down", "up", "down", "up", "up"]
+    _, y_new = fitted.sample(400)
+    assert 150 < (y_new == "up").sum() < 250  # drawn from the balanced training classes
+    with pytest.raises(ValueError, match=r"knows \['down', 'up'\]"):
+        fitted.sample(2, y="sideways")
+    with pytest.raises(ValueError, match="one label or 3 labels"):
+        fitted.sample(3, y=["up", "down"])
+    with pytest.raises(ValueError, match="fitted without y"):
+        clone(sampler).fit(X).sample(2, y="up")
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_bad_fit_input_fails_before_training(sampler, sines, labelled):
+    model = clone(sampler)
+    with pytest.raises(ValueError, match="y has 29 labels but X has 30"):
+        model.fit(sines, np.zeros(29))
+    with pytest.raises(ValueError, match="single series"):
+        model.fit(sines, [0] * 29 + [1])
+    with pytest.raises(ValueError, match="positive integer"):
+        model.fit(sines).sample(0)
+    with pytest.raises(ValueError, match="hidden_size"):
+        clone(sampler).set_params(hidden_size=0).fit(sines)
+    with pytest.raises(ValueError, match="sees no CUDA device"):
+        if not torch.cuda.is_available():
+            clone(sampler).set_params(device="cuda").fit(sines)
+        else:
+            raise ValueError("sees no CUDA device (skipped: CUDA present)")
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_batch_size_clipped_with_warning(sampler, sines):
+    with pytest.warns(UserWarning, match="batch_size=500 is larger than the 30 series"):
+        clone(sampler).set_params(batch_size=500).fit(sines)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clone(sampler).set_params(batch_size="auto").fit(sines)
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_history_records_losses_per_epoch(sampler, sines):
+    fitted = clone(sampler).set_params(n_epochs=3).fit(sines)
+    assert len(fitted.history_) == 3
+    for epoch in fitted.history_:
+        assert np.isfinite(epoch["generator_loss"]) and np.isfinite(epoch["discriminator_loss"])
+
+
+def test_grid_search_over_sampler_parameters(sines):
+    def moment_score(sampler, X, y=None):
+        fake = sampler.sample(len(X), random_state=0)
+        return -abs(fake.mean() - X.mean()) - abs(fake.std() - X.std())
+
+    search = GridSearchCV(
+        FAST_SAMPLERS[0],
+        {"hidden_size": [2, 4], "cell": ["lstm", "gru"]},
+        scoring=moment_score,
+        cv=2,
+    )
+    search.fit(sines)
+    assert set(search.cv_results_["param_cell"]) == {"lstm", "gru"}
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert search.best_estimator_.sample(2).shape == (2, 12, 2)

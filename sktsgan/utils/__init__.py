@@ -1,0 +1,1 @@
+"""Utilities shared by every sampler: input validation and format round-trips."""
