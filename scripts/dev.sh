@@ -41,6 +41,6 @@ case "$job" in
     exec "$venv/bin/python" -m pytest "${@:2}"
     ;;
   docs)
-    exec "$venv/bin/python" -m sphinx -W --keep-going -b html docs docs/_build/html
+    exec "$venv/bin/python" -m sphinx -W --keep-going -q -b html docs docs/_build/html
     ;;
 esac

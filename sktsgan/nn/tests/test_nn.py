@@ -1,0 +1,131 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from sktsgan.nn import (
+    RecurrentNetwork,
+    TensorBatches,
+    bce_discriminator_loss,
+    bce_generator_loss,
+    gradient_penalty,
+    masked_mean,
+    moment_loss,
+    wasserstein_critic_loss,
+    wasserstein_generator_loss,
+)
+from sktsgan.utils._torch import resolve_device, seeded_torch
+
+
+def test_masked_losses_ignore_padding():
+    logits = torch.tensor([[0.0, 0.0, 50.0]])
+    mask = torch.tensor([[1.0, 1.0, 0.0]])
+    assert bce_generator_loss(logits, mask).item() == pytest.approx(math.log(2))
+    assert bce_discriminator_loss(logits, logits, mask).item() == pytest.approx(2 * math.log(2))
+    assert masked_mean(torch.tensor([[2.0, 4.0, 1e9]]), mask).item() == 3.0
+
+
+def test_wasserstein_losses():
+    mask = torch.ones(2, 3)
+    real, fake = torch.full((2, 3), 2.0), torch.full((2, 3), -1.0)
+    assert wasserstein_critic_loss(real, fake, mask).item() == -3.0
+    assert wasserstein_generator_loss(fake, mask).item() == 1.0
+
+
+def test_gradient_penalty_is_zero_for_a_unit_gradient_critic():
+    # critic score per step = sum of features / sqrt(T * d) * T: the mean over T steps
+    # has gradient 1 / sqrt(T * d) per entry, norm 1 over the T * d entries.
+    t, d = 4, 3
+    critic = lambda x: x.sum(dim=2) * math.sqrt(t * d) / (t * d) * t  # noqa: E731
+    real, fake = torch.randn(5, t, d), torch.randn(5, t, d)
+    assert gradient_penalty(critic, real, fake, torch.ones(5, t)).item() == pytest.approx(
+        0, abs=1e-10
+    )
+    steep = lambda x: 3 * critic(x)  # noqa: E731
+    assert gradient_penalty(steep, real, fake, torch.ones(5, t)).item() == pytest.approx(4.0)
+
+
+def test_moment_loss_within_classes():
+    real = torch.tensor([[[0.0]], [[2.0]], [[10.0]], [[20.0]]])
+    condition = torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    mask = torch.ones(4, 1)
+    assert moment_loss(real, real, mask, condition).item() == pytest.approx(0.0, abs=1e-6)
+    # Swapping the classes keeps the pooled moments but not the per-class ones.
+    swapped = real[[2, 3, 0, 1]]
+    assert moment_loss(real, swapped, mask).item() == pytest.approx(0.0, abs=1e-6)
+    assert moment_loss(real, swapped, mask, condition).item() > 5
+
+
+def test_recurrent_network_shapes_and_activation():
+    net = RecurrentNetwork(3, 5, 2, num_layers=2, bidirectional=True, output_activation="sigmoid")
+    out = net(torch.randn(4, 7, 3) * 100)
+    assert out.shape == (4, 7, 2) and out.min() >= 0 and out.max() <= 1
+
+
+def test_tensor_batches_cover_every_item_once():
+    data = {"x": torch.arange(10), "y": torch.arange(10) * 2}
+    batches = list(TensorBatches(data, batch_size=4))
+    assert [len(b["x"]) for b in batches] == [4, 4, 2] and len(TensorBatches(data, 4)) == 3
+    seen = torch.cat([b["x"] for b in batches])
+    assert sorted(seen.tolist()) == list(range(10))
+    assert all(torch.equal(b["y"], b["x"] * 2) for b in batches)
+    ordered = torch.cat([b["x"] for b in TensorBatches(data, 4, shuffle=False)])
+    assert ordered.tolist() == list(range(10))
+
+
+def test_seeded_torch_restores_the_callers_state():
+    torch.manual_seed(3)
+    before = torch.get_rng_state().clone()
+    with seeded_torch(0, "cpu"):
+        torch.rand(5)
+    assert torch.equal(torch.get_rng_state(), before)
+
+
+def test_resolve_device():
+    assert resolve_device("auto") in ("cpu", "cuda")
+    with pytest.raises(ValueError, match="not a torch device"):
+        resolve_device("gpu-please")
+    with pytest.raises(TypeError, match="must be a string"):
+        resolve_device(0)
+
+
+class OnePlayer(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(1))
+
+    def player_parameters(self):
+        return {"only": list(self.named_parameters())}
+
+
+class LossThatBlowsUp(torch.nn.Module):
+    """Finite in the first epoch, NaN once the weight has moved."""
+
+    def forward(self, module, batch, player):
+        w = module.weight.sum()
+        return torch.where(w < 1, w * float("nan"), w) * batch["x"].mean()
+
+
+def engine(**kwargs):
+    from sktsgan.nn import AdversarialNet
+
+    net = AdversarialNet(OnePlayer, LossThatBlowsUp, lr=0.1, batch_size=8, **kwargs)
+    return net.initialize()
+
+
+def test_engine_records_each_players_mean_loss_per_epoch():
+    from sktsgan.nn import TrainingPhase
+
+    net = engine()
+    net.run_phase({"x": torch.ones(8, 1)}, TrainingPhase("warm-up", (("only", 1),), 1))
+    assert net.history[-1, "only_loss"] == pytest.approx(1.0)
+    assert net.history[-1, "phase"] == "warm-up" and net.history[-1, "train_batch_count"] == 1
+
+
+def test_engine_stops_on_a_non_finite_loss():
+    from sktsgan.nn import TrainingPhase
+
+    net = engine()
+    with pytest.raises(FloatingPointError, match=r"epoch 2: only_loss became nan.*Lower the"):
+        net.run_phase({"x": torch.ones(8, 1)}, TrainingPhase("p", (("only", 1),), 3))
