@@ -20,7 +20,7 @@ numpydoc_class_members_toctree = False
 # Document what samplers inherit from our base (fit, sample), not torch or skorch internals.
 autodoc_default_options = {
     "members": True,
-    "inherited-members": "Module,NeuralNet,_MetadataRequester",
+    "inherited-members": "Module,NeuralNet,_MetadataRequester,_SetOutputMixin",
 }
 exclude_patterns = ["_build", "generated/*.examples"]
 html_theme = "alabaster"

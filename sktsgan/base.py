@@ -108,6 +108,7 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
         ):
             self.feature_names_in_ = np.asarray(input_format.columns, dtype=object)
         self.n_timesteps_ = data.n_timesteps
+        self.n_samples_fit_ = data.n_series
         self.lengths_ = data.lengths
         if labels is not None:
             self.classes_ = labels.classes

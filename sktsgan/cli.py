@@ -14,6 +14,7 @@ import numpy as np
 
 _BUNDLED = ("stocks", "energy", "sines")
 _MODELS = {"rcgan": "RCGANSampler"}
+_OHLC = ("Open", "High", "Low", "Close")
 
 
 class CommandLineError(Exception):
@@ -41,8 +42,21 @@ def build_parser():
     gen.add_argument("--window", type=int, default=24, help="window length for CSV/bundled series")
     gen.add_argument("--n-samples", type=int, default=1000, help="series to generate")
     gen.add_argument("--output", required=True, help="where to write samples (.csv or .npy)")
-    gen.add_argument("--figure", help="where to write a PNG of real against synthetic series")
+    gen.add_argument(
+        "--figure",
+        help=(
+            "where to write a PNG of real against synthetic series; beside it go "
+            "STEM_embedding.png (PCA), STEM_loss.png (training losses) and, for data with "
+            "Open/High/Low/Close columns, STEM_candles.png"
+        ),
+    )
     gen.add_argument("--n-epochs", type=int, default=None, help="training epochs")
+    gen.add_argument(
+        "--score-iterations",
+        type=int,
+        default=1000,
+        help="training batches of the post-hoc networks of the TimeGAN scores (0: skip them)",
+    )
     gen.add_argument("--hidden-size", type=int, default=None)
     gen.add_argument("--batch-size", type=int, default=None)
     gen.add_argument("--loss", choices=["bce", "wgan-gp"], default=None)
@@ -118,9 +132,74 @@ def write_samples(samples, path, feature_names):
     frame.to_csv(path, index=False)
 
 
+def figure_paths(figure):
+    """The PNG files that ``--figure PATH`` asks for, by kind."""
+    return {
+        "comparison": figure,
+        "embedding": figure.with_name(f"{figure.stem}_embedding.png"),
+        "loss": figure.with_name(f"{figure.stem}_loss.png"),
+        "candles": figure.with_name(f"{figure.stem}_candles.png"),
+    }
+
+
+def has_ohlc(feature_names):
+    """Whether the data holds prices as Open, High, Low and Close columns."""
+    return feature_names is not None and set(_OHLC) <= set(feature_names)
+
+
+def _check_free(*paths, force):
+    for path in paths:
+        if path.exists() and not force:
+            raise CommandLineError(f"{path} exists; pass --force to overwrite it.")
+
+
+def write_figures(figures, sampler, X, samples, feature_names, random_state):
+    """Draw and write each figure in ``figures`` (kind -> path), saying where."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .metrics import (
+        CandlestickDisplay,
+        EmbeddingDisplay,
+        LossCurveDisplay,
+        SeriesComparisonDisplay,
+    )
+
+    draw = {
+        "comparison": (
+            "real against synthetic series",
+            lambda: SeriesComparisonDisplay.from_samples(X, samples, feature_names=feature_names),
+        ),
+        "embedding": (
+            "a PCA of real and synthetic series",
+            lambda: EmbeddingDisplay.from_samples(X, samples, random_state=random_state),
+        ),
+        "loss": ("the training losses", lambda: LossCurveDisplay.from_estimator(sampler)),
+        "candles": (
+            "real and synthetic candlesticks",
+            lambda: CandlestickDisplay.from_samples(
+                X, samples, feature_names=feature_names, random_state=random_state
+            ),
+        ),
+    }
+    for kind, path in figures.items():
+        what, make = draw[kind]
+        try:
+            display = make()
+        except ValueError as exc:  # e.g. no 2-D embedding of one-feature tabular rows
+            print(f"Skipped the picture of {what}: {exc}")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        display.figure_.savefig(path, dpi=110)
+        plt.close(display.figure_)
+        print(f"Wrote a picture of {what} to {path}")
+
+
 def generate(args):
     from . import models
-    from .metrics import SeriesComparisonDisplay, moment_gaps
+    from .metrics import moment_gaps
 
     output = Path(args.output)
     figure = Path(args.figure) if args.figure else None
@@ -128,13 +207,16 @@ def generate(args):
         raise CommandLineError(f"--output must end in .csv or .npy, got {output.name!r}.")
     if figure is not None and figure.suffix.lower() != ".png":
         raise CommandLineError(f"--figure must end in .png, got {figure.name!r}.")
-    for path in filter(None, (output, figure)):
-        if path.exists() and not args.force:
-            raise CommandLineError(f"{path} exists; pass --force to overwrite it.")
+    figures = figure_paths(figure) if figure is not None else {}
+    candles = figures.pop("candles", None)  # drawn only for price data: known after loading
+    _check_free(output, *figures.values(), force=args.force)
     if args.n_samples < 1:
         raise CommandLineError(f"--n-samples must be at least 1, got {args.n_samples}.")
 
     X, feature_names = load_data(args.data, args.window)
+    if candles is not None and has_ohlc(feature_names):
+        _check_free(candles, force=args.force)
+        figures["candles"] = candles
     sampler = getattr(models, _MODELS[args.model])(
         device=args.device, random_state=args.random_state, verbose=0 if args.quiet else 1
     )
@@ -159,14 +241,8 @@ def generate(args):
         feature_names,
     )
     print(f"Wrote {args.n_samples} synthetic series in original units to {output}")
-    if figure is not None:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        display = SeriesComparisonDisplay.from_samples(X, samples, feature_names=feature_names)
-        figure.parent.mkdir(parents=True, exist_ok=True)
-        display.figure_.savefig(figure, dpi=110)
-        print(f"Wrote a picture of real against synthetic series to {figure}")
+    if figures:
+        write_figures(figures, sampler, X, samples, feature_names, args.random_state)
 
     rng = np.random.RandomState(args.random_state)
     steps = X.reshape(-1, X.shape[-1])
@@ -177,7 +253,28 @@ def generate(args):
     gaps, noise_gaps = moment_gaps(X, samples), moment_gaps(X, noise)
     for key in gaps:
         print(f"  {key:<22}{gaps[key]:>11.3f}{noise_gaps[key]:>9.3f}")
+    if args.score_iterations > 0:
+        print_posthoc_scores(X, samples, noise, args.score_iterations, args.random_state)
     return 0
+
+
+def print_posthoc_scores(X, samples, noise, n_iterations, random_state):
+    """Print the TimeGAN paper's discriminative and predictive scores."""
+    from .metrics import discriminative_score, predictive_score
+
+    options = {"n_iterations": n_iterations, "random_state": random_state}
+    print(f"TimeGAN paper's scores (post-hoc GRUs trained for {n_iterations} batches):")
+    synthetic, noisy = (discriminative_score(X, data, **options) for data in (samples, noise))
+    print(f"  {'discriminative':<22}{synthetic:>11.3f}{noisy:>9.3f}   (0 best, 0.5 worst)")
+    if X.ndim != 3 or X.shape[1] < 2 or X.shape[2] < 2:
+        return
+    synthetic, noisy, reference = (
+        predictive_score(X, data, **options) for data in (samples, noise, X)
+    )
+    print(
+        f"  {'predictive (MAE)':<22}{synthetic:>11.3f}{noisy:>9.3f}"
+        f"   (trained on real data: {reference:.3f})"
+    )
 
 
 def main(argv=None):

@@ -1,6 +1,33 @@
 """Measures and pictures of synthetic data quality."""
 
+from ._candlestick_display import CandlestickDisplay
 from ._display import SeriesComparisonDisplay
+from ._downstream import augmentation_gain, trtr_score, tstr_score
+from ._embedding_display import EmbeddingDisplay
 from ._fidelity import moment_gaps
+from ._loss_display import LossCurveDisplay
+from ._memorization import memorization_check, memorization_score
+from ._posthoc import discriminative_score, predictive_score
+from ._scorers import (
+    make_discriminative_scorer,
+    make_predictive_scorer,
+    make_tstr_scorer,
+)
 
-__all__ = ["SeriesComparisonDisplay", "moment_gaps"]
+__all__ = [
+    "CandlestickDisplay",
+    "EmbeddingDisplay",
+    "LossCurveDisplay",
+    "SeriesComparisonDisplay",
+    "augmentation_gain",
+    "discriminative_score",
+    "make_discriminative_scorer",
+    "make_predictive_scorer",
+    "make_tstr_scorer",
+    "memorization_check",
+    "memorization_score",
+    "moment_gaps",
+    "predictive_score",
+    "trtr_score",
+    "tstr_score",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..utils.validation import check_features, check_sequences, time_mask
+from ._plotting import import_pyplot, sample_series
 
 
 class SeriesComparisonDisplay:
@@ -71,17 +72,14 @@ class SeriesComparisonDisplay:
     @classmethod
     def from_estimator(cls, sampler, X_real, *, n_series=10, random_state=0, **kwargs):
         """Draw ``n_series`` fresh samples of a fitted sampler against ``X_real``."""
-        synthetic = sampler.sample(n_series, random_state=random_state)
-        if isinstance(synthetic, tuple):  # a conditional sampler returns (X, y)
-            synthetic = synthetic[0]
+        synthetic = sample_series(sampler, n_series, random_state)
         return cls.from_samples(
             X_real, synthetic, n_series=n_series, random_state=random_state, **kwargs
         )
 
     def plot(self, ax=None):
         """Draw the panels; ``ax`` is an array of one Axes per feature, or None."""
-        import matplotlib.pyplot as plt
-
+        plt = import_pyplot("SeriesComparisonDisplay.plot")
         n_features = self.real.shape[2]
         if ax is None:
             fig, ax = plt.subplots(1, n_features, figsize=(3.2 * n_features, 2.8), squeeze=False)

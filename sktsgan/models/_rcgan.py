@@ -166,6 +166,8 @@ class RCGANSampler(BaseSequenceSampler):
         Feature names, for DataFrame input with string column names.
     n_timesteps_ : int
         Length of the longest training series.
+    n_samples_fit_ : int
+        Number of training series (rows, for tabular input).
     lengths_ : ndarray of shape (n_series,)
         Training series lengths; samples draw theirs from these.
     classes_ : ndarray

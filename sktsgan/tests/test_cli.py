@@ -7,7 +7,7 @@ import pytest
 
 from sktsgan.cli import main
 
-FAST = ["--n-epochs", "1", "--hidden-size", "4", "--quiet"]
+FAST = ["--n-epochs", "1", "--hidden-size", "4", "--quiet", "--score-iterations", "0"]
 
 
 @pytest.fixture
@@ -35,6 +35,8 @@ def test_generate_from_csv_writes_samples_figure_and_quality(series_csv, tmp_pat
             "--figure",
             str(fig),
             *FAST,
+            "--score-iterations",
+            "20",
         ]
     )
     assert code == 0
@@ -43,9 +45,38 @@ def test_generate_from_csv_writes_samples_figure_and_quality(series_csv, tmp_pat
     assert len(samples) == 70 and samples["series"].nunique() == 7
     # original units: the price lives around 100, not in the unit interval
     assert samples["price"].between(89, 111).all() and samples["price"].mean() > 50
-    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     printed = capsys.readouterr().out
+    for name in ("fig.png", "fig_embedding.png", "fig_loss.png"):
+        path = tmp_path / "out" / name
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert str(path) in printed
+    # no Open/High/Low/Close columns: no candlesticks
+    assert not (tmp_path / "out" / "fig_candles.png").exists() and "candles" not in printed
     assert "autocorrelation_gap" in printed and "Training took" in printed
+    assert "discriminative" in printed and "trained on real data" in printed
+
+
+def test_generate_draws_candlesticks_of_price_data(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    close = 100 + rng.randn(60).cumsum()
+    open_ = close + rng.randn(60)
+    frame = pd.DataFrame(
+        {
+            "Open": open_,
+            "High": np.maximum(open_, close) + 1,
+            "Low": np.minimum(open_, close) - 1,
+            "Close": close,
+            "Volume": rng.randint(1000, 2000, 60),
+        }
+    )
+    data, fig = tmp_path / "prices.csv", tmp_path / "prices.png"
+    frame.to_csv(data, index=False)
+    argv = ["generate", "--data", str(data), "--window", "8", "--n-samples", "5"]
+    assert main([*argv, "--output", str(tmp_path / "s.npy"), "--figure", str(fig), *FAST]) == 0
+    printed = capsys.readouterr().out
+    for name in ("prices.png", "prices_embedding.png", "prices_loss.png", "prices_candles.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert str(tmp_path / name) in printed
 
 
 def test_generate_from_npy_to_npy(tmp_path):
@@ -86,6 +117,14 @@ def test_refuses_to_overwrite_unless_forced(series_csv, tmp_path, capsys):
     assert "pass --force" in capsys.readouterr().err and out.read_text() == "keep me"
     assert main([*argv, "--force", "--n-samples", "2"]) == 0
     assert out.read_text() != "keep me"
+    # the figures written beside --figure are protected too
+    (tmp_path / "f_loss.png").write_text("keep me")
+    more = ["--output", str(tmp_path / "o2.csv"), "--figure", str(tmp_path / "f.png")]
+    assert main([*argv, *more, "--n-samples", "2"]) == 2
+    assert "f_loss.png exists; pass --force" in capsys.readouterr().err
+    assert (tmp_path / "f_loss.png").read_text() == "keep me"
+    assert main([*argv, *more, "--n-samples", "2", "--force"]) == 0
+    assert (tmp_path / "f_loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_non_numeric_csv_is_refused(tmp_path, capsys):
