@@ -72,8 +72,22 @@ def rcgan_settings(iterations, n_series):
     return {"batch_size": BATCH_SIZE, "n_epochs": math.ceil(iterations * BATCH_SIZE / n_series)}
 
 
+def timegan_settings(iterations, n_series):
+    """TimeGANSampler settings: ``iterations`` batches in each of its three phases."""
+    return rcgan_settings(iterations, n_series)
+
+
+def crnngan_settings(iterations, n_series):
+    """CRNNGANSampler settings for ``iterations`` generator updates on ``n_series``."""
+    return rcgan_settings(iterations, n_series)
+
+
 # sampler name -> (class name in sktsgan.models, settings for a training budget)
-SAMPLERS = {"rcgan": ("RCGANSampler", rcgan_settings)}
+SAMPLERS = {
+    "rcgan": ("RCGANSampler", rcgan_settings),
+    "timegan": ("TimeGANSampler", timegan_settings),
+    "crnngan": ("CRNNGANSampler", crnngan_settings),
+}
 
 
 def load(name, random_state):

@@ -1,6 +1,6 @@
 """sktsgan: scikit-learn compatible GAN samplers for small time-series and tabular data."""
 
 from ._version import __version__
-from .models import RCGANSampler
+from .models import CRNNGANSampler, RCGANSampler, TimeGANSampler
 
-__all__ = ["RCGANSampler", "__version__"]
+__all__ = ["CRNNGANSampler", "RCGANSampler", "TimeGANSampler", "__version__"]

@@ -67,6 +67,9 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
         "time_column": "no_validation",
     }
 
+    # batch_size="auto" means min(_auto_batch_size, n_series)
+    _auto_batch_size = 64
+
     @abstractmethod
     def _engine_params(self, n_features, n_classes):
         """skorch parameters of the engine: ``module``, ``criterion`` and their ``__`` args."""
@@ -180,7 +183,7 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
 
     def _check_batch_size(self, n_series):
         if self.batch_size == "auto":
-            return min(64, n_series)
+            return min(self._auto_batch_size, n_series)
         if self.batch_size > n_series:
             warnings.warn(
                 f"batch_size={self.batch_size} is larger than the {n_series} series in X; "

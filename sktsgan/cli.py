@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 _BUNDLED = ("stocks", "energy", "sines")
-_MODELS = {"rcgan": "RCGANSampler"}
+_MODELS = {"rcgan": "RCGANSampler", "timegan": "TimeGANSampler", "crnngan": "CRNNGANSampler"}
 _OHLC = ("Open", "High", "Low", "Close")
 
 

@@ -1,5 +1,7 @@
 """The samplers, one private module each."""
 
+from ._crnngan import CRNNGANSampler
 from ._rcgan import RCGANSampler
+from ._timegan import TimeGANSampler
 
-__all__ = ["RCGANSampler"]
+__all__ = ["CRNNGANSampler", "RCGANSampler", "TimeGANSampler"]

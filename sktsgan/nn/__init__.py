@@ -4,6 +4,7 @@ from ._engine import AdversarialNet, LossProgressBar, TensorBatches, TrainingPha
 from ._losses import (
     bce_discriminator_loss,
     bce_generator_loss,
+    feature_matching_loss,
     gradient_penalty,
     masked_mean,
     moment_loss,
@@ -20,6 +21,7 @@ __all__ = [
     "TrainingPhase",
     "bce_discriminator_loss",
     "bce_generator_loss",
+    "feature_matching_loss",
     "gradient_penalty",
     "masked_mean",
     "moment_loss",

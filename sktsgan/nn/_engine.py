@@ -36,11 +36,22 @@ class TrainingPhase:
         ``(player, n_updates)`` pairs run in order on every batch.
     n_epochs : int
         Passes over the data.
+    min_loss : dict of str to float, default=None
+        Players that update only while their loss is above a threshold (TimeGAN's
+        discriminator). Checking costs one host sync per such update.
+
+    Examples
+    --------
+    >>> from sktsgan.nn import TrainingPhase
+    >>> TrainingPhase("adversarial", (("discriminator", 1), ("generator", 1)), 10)
+    TrainingPhase(name='adversarial', schedule=(('discriminator', 1), ('generator', 1)), \
+n_epochs=10, min_loss=None)
     """
 
     name: str
     schedule: tuple
     n_epochs: int
+    min_loss: dict | None = None
 
 
 class TensorBatches:
@@ -152,11 +163,13 @@ class AdversarialNet(NeuralNet):
             kwargs["lr"] = player_lr.get(player, kwargs.get("lr", self.lr))
             setattr(self, f"optimizer_{player}_", self.optimizer(*args, **kwargs))
         self.phase_name_ = None
+        self.min_loss_ = {}
         return self
 
     def run_phase(self, tensors, phase):
         """Train for one :class:`TrainingPhase` on a dict of device tensors."""
         self.schedule = phase.schedule
+        self.min_loss_ = phase.min_loss or {}
         self.phase_name_ = phase.name
         self.max_epochs = phase.n_epochs
         return self.partial_fit(tensors, epochs=phase.n_epochs)
@@ -171,9 +184,12 @@ class AdversarialNet(NeuralNet):
         for player, n_updates in self.schedule:
             optimizer = getattr(self, f"optimizer_{player}_")
             self._train_only(player)
+            threshold = self.min_loss_.get(player)
             for _ in range(n_updates):
                 optimizer.zero_grad(set_to_none=True)
                 loss = self.criterion_(self.module_, batch, player)
+                if threshold is not None and loss.item() <= threshold:
+                    continue
                 loss.backward()
                 optimizer.step()
             losses[f"{player}_loss"] = loss.detach()
@@ -181,10 +197,17 @@ class AdversarialNet(NeuralNet):
         return {"loss": loss, "y_pred": None, "losses": losses}
 
     def _train_only(self, player):
-        """Let autograd skip the weights of every other player (``None``: all train)."""
-        for name, named_parameters in self.module_.player_parameters().items():
-            for _, parameter in named_parameters:
-                parameter.requires_grad_(player is None or name == player)
+        """Let autograd skip the weights of every other player (``None``: all train).
+
+        Players may share weights (TimeGAN's embedder trains in two phases with two
+        optimisers), so a weight trains if the player named owns it.
+        """
+        if player is None:
+            trainable = None
+        else:
+            trainable = {id(p) for _, p in self.module_.player_parameters()[player]}
+        for parameter in self.module_.parameters():
+            parameter.requires_grad_(trainable is None or id(parameter) in trainable)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """Like skorch's, but losses stay on the device until the epoch ends.

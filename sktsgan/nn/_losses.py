@@ -108,3 +108,33 @@ def moment_loss(real, fake, mask, condition=None):
     gap = (moments[0][0] - moments[1][0]).abs() + (moments[0][1] - moments[1][1]).abs()
     present = (count > 0).to(gap.dtype)
     return (gap * present).sum() / (present.sum() * real.shape[2]).clamp_min(1.0)
+
+
+def feature_matching_loss(real_features, fake_features, mask, condition=None):
+    """Squared L2 distance between the batch means of real and fake features, per step.
+
+    Feature matching (Salimans et al., 2016), as C-RNN-GAN uses it: the generator
+    matches the mean of the discriminator's last hidden layer ``(batch, time, units)``
+    on real and on generated series, at every valid step. With a one-hot ``condition``
+    ``(batch, n_classes)`` the means are taken within each class.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import feature_matching_loss
+    >>> real = torch.zeros(4, 3, 2)
+    >>> feature_matching_loss(real, real + 0.5, torch.ones(4, 3))  # 2 units * 0.5 ** 2
+    tensor(0.5000)
+    """
+    if condition is None:
+        condition = torch.ones(
+            real_features.shape[0], 1, device=real_features.device, dtype=real_features.dtype
+        )
+    weights = mask.unsqueeze(2) * condition.unsqueeze(1)  # (batch, time, class)
+    count = weights.sum(dim=0)  # (time, class)
+    safe = count.clamp_min(1.0).unsqueeze(2)
+    real_mean = torch.einsum("btk,btf->tkf", weights, real_features) / safe
+    fake_mean = torch.einsum("btk,btf->tkf", weights, fake_features) / safe
+    gap = ((real_mean - fake_mean) ** 2).sum(dim=2)  # (time, class)
+    present = (count > 0).to(gap.dtype)
+    return (gap * present).sum() / present.sum().clamp_min(1.0)

@@ -61,8 +61,15 @@ class RecurrentNetwork(nn.Module):
         self.activation = _ACTIVATIONS[output_activation]()
 
     def forward(self, x):
+        return self.activation(self.readout(self.features(x)))
+
+    def features(self, x):
+        """The last recurrent layer's output at every step, before the read-out.
+
+        Shape ``(batch, time, hidden_size)``, twice that when bidirectional.
+        """
         hidden, _ = self.rnn(x)
-        return self.activation(self.readout(hidden))
+        return hidden
 
 
 def with_condition(x, condition):

@@ -1,0 +1,401 @@
+"""TimeGAN: time-series GAN in a learned latent space (Yoon, Jarrett, van der Schaar, 2019)."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+from torch import nn
+from torch.nn import functional as F
+
+from ..base import BaseSequenceSampler
+from ..nn import (
+    RecurrentNetwork,
+    TrainingPhase,
+    bce_discriminator_loss,
+    bce_generator_loss,
+    masked_mean,
+    moment_loss,
+    with_condition,
+)
+
+
+class TimeGANNetworks(nn.Module):
+    """TimeGAN's five networks: embedder, recovery, generator, supervisor, discriminator.
+
+    The embedder and recovery form an autoencoder between feature space and a latent
+    sequence space of size ``hidden_size``; the generator maps noise sequences into
+    that space; the supervisor predicts latent step ``t + 1`` from steps up to ``t``;
+    the discriminator scores latent sequences per step. The condition (one-hot class)
+    joins the inputs of generator, supervisor and discriminator.
+    """
+
+    def __init__(self, n_features, n_classes, hidden_size, num_layers, latent_dim, cell):
+        super().__init__()
+        self.latent_dim = latent_dim
+
+        def rnn(n_in, n_out, layers, activation="sigmoid"):
+            return RecurrentNetwork(
+                n_in,
+                hidden_size,
+                n_out,
+                num_layers=layers,
+                cell=cell,
+                output_activation=activation,
+            )
+
+        self.embedder = rnn(n_features, hidden_size, num_layers)
+        self.recovery = rnn(hidden_size, n_features, num_layers)
+        self.generator = rnn(latent_dim + n_classes, hidden_size, num_layers)
+        # one layer fewer, as in the paper's code
+        self.supervisor = rnn(hidden_size + n_classes, hidden_size, max(1, num_layers - 1))
+        self.discriminator = rnn(hidden_size + n_classes, 1, num_layers, activation=None)
+
+    def player_parameters(self):
+        autoencoder = [
+            *self.embedder.named_parameters("embedder"),
+            *self.recovery.named_parameters("recovery"),
+        ]
+        dynamics = [
+            *self.generator.named_parameters("generator"),
+            *self.supervisor.named_parameters("supervisor"),
+        ]
+        # one optimiser per loss, as in the paper's code: the autoencoder has one for
+        # reconstruction alone and one for the joint phase, and so do the dynamics
+        return {
+            "autoencoder": autoencoder,
+            "supervisor": dynamics,
+            "generator": dynamics,
+            "embedder": autoencoder,
+            "discriminator": list(self.discriminator.named_parameters()),
+        }
+
+    def supervise(self, latent, condition=None):
+        return self.supervisor(with_condition(latent, condition))
+
+    def noise(self, n, n_timesteps, device):
+        # uniform noise, as in the paper's code
+        return torch.rand(n, n_timesteps, self.latent_dim, device=device)
+
+    def generate_latent(self, n, n_timesteps, condition=None):
+        device = self.recovery.readout.weight.device
+        z = self.noise(n, n_timesteps, device)
+        return self.generator(with_condition(z, condition))
+
+    def generate(self, n, n_timesteps, condition=None):
+        latent = self.generate_latent(n, n_timesteps, condition)
+        return self.recovery(self.supervise(latent, condition))
+
+    def discriminate(self, latent, condition=None):
+        return self.discriminator(with_condition(latent, condition)).squeeze(2)
+
+
+def _masked_mse(a, b, mask):
+    return masked_mean(((a - b) ** 2).mean(dim=2), mask)
+
+
+class TimeGANObjective(nn.Module):
+    """The losses of TimeGAN's five optimisers (the paper's equations, its code's weights).
+
+    Parameters
+    ----------
+    gamma : float
+        Weight of the adversarial loss on the direct path (generator output without the
+        supervisor), for generator and discriminator.
+    supervised_weight : float
+        Weight of ``sqrt(supervised loss)`` in the generator's loss (the paper's eta).
+    moment_weight : float
+        Weight of the moment loss in the generator's loss.
+    reconstruction_weight : float
+        Weight of ``sqrt(reconstruction loss)`` in the autoencoder's losses.
+    embedder_supervised_weight : float
+        Weight of the supervised loss in the embedder's joint loss (the paper's lambda).
+    """
+
+    def __init__(
+        self,
+        gamma=1.0,
+        supervised_weight=100.0,
+        moment_weight=100.0,
+        reconstruction_weight=10.0,
+        embedder_supervised_weight=0.1,
+    ):
+        super().__init__()
+        self.gamma = gamma
+        self.supervised_weight = supervised_weight
+        self.moment_weight = moment_weight
+        self.reconstruction_weight = reconstruction_weight
+        self.embedder_supervised_weight = embedder_supervised_weight
+
+    def _supervised(self, networks, latent, mask, condition):
+        """Next-step loss of the supervisor in latent space."""
+        predicted = networks.supervise(latent, condition)
+        return _masked_mse(latent[:, 1:], predicted[:, :-1], mask[:, 1:])
+
+    def forward(self, networks, batch, player):
+        x, mask = batch["x"], batch["mask"]
+        condition = batch.get("condition")
+        if player == "autoencoder" or player == "embedder":
+            latent = networks.embedder(x)
+            reconstruction = _masked_mse(x, networks.recovery(latent), mask)
+            loss = self.reconstruction_weight * torch.sqrt(reconstruction + 1e-12)
+            if player == "embedder":
+                supervised = self._supervised(networks, latent, mask, condition)
+                loss = loss + self.embedder_supervised_weight * supervised
+            return loss
+        if player == "supervisor":
+            with torch.no_grad():
+                latent = networks.embedder(x)
+            return self._supervised(networks, latent, mask, condition)
+
+        n, t = x.shape[:2]
+        steps = mask.unsqueeze(2)
+        if player == "discriminator":
+            with torch.no_grad():
+                latent = networks.embedder(x)
+                fake_direct = networks.generate_latent(n, t, condition)
+                fake = networks.supervise(fake_direct, condition)
+            real_logits = networks.discriminate(latent, condition)
+            loss = bce_discriminator_loss(
+                real_logits, networks.discriminate(fake, condition), mask
+            )
+            direct_logits = networks.discriminate(fake_direct, condition)
+            direct = masked_mean(F.softplus(direct_logits), mask)  # BCE against "fake"
+            return loss + self.gamma * direct
+
+        # the generator (with the supervisor)
+        with torch.no_grad():
+            latent = networks.embedder(x)
+        fake_direct = networks.generate_latent(n, t, condition)
+        fake = networks.supervise(fake_direct, condition)
+        adversarial = bce_generator_loss(networks.discriminate(fake, condition), mask)
+        direct = bce_generator_loss(networks.discriminate(fake_direct, condition), mask)
+        supervised = self._supervised(networks, latent, mask, condition)
+        synthetic = networks.recovery(fake) * steps
+        moments = moment_loss(x, synthetic, mask, condition)
+        return (
+            adversarial
+            + self.gamma * direct
+            + self.supervised_weight * torch.sqrt(supervised + 1e-12)
+            + self.moment_weight * moments
+        )
+
+
+class TimeGANSampler(BaseSequenceSampler):
+    """Time-series GAN sampler: adversarial training in a learned latent space.
+
+    TimeGAN (Yoon, Jarrett and van der Schaar, 2019) trains five recurrent networks in
+    three phases. *Embedding*: an embedder and a recovery network learn to map series
+    into a latent sequence space and back (reconstruction loss). *Supervised*: a
+    supervisor learns to predict the next latent step from the past (teacher forcing).
+    *Joint*: a generator maps noise sequences into the latent space; it is trained
+    against a discriminator on latent sequences (both on the supervisor's output and
+    on its own direct output), with the supervised loss and a moment loss, while the
+    autoencoder keeps training; the discriminator updates only while its loss is
+    above ``discriminator_threshold``. Samples are ``recovery(supervisor(generator(z)))``.
+
+    With ``y``, the one-hot class joins the inputs of the generator, the supervisor
+    and the discriminator (the paper has no conditioning; this is RCGAN's scheme), and
+    the moment loss is taken within each class.
+
+    The loss weights are those of the paper's code: the paper writes the losses as
+    ``L_S`` (supervised), ``L_U`` (adversarial) and ``L_R`` (reconstruction), with
+    ``lambda`` and ``eta`` balancing them.
+
+    Parameters
+    ----------
+    hidden_size : int, default=24
+        Units per recurrent layer, and size of the latent space (the paper's 24).
+    num_layers : int, default=3
+        Recurrent layers per network (the supervisor has one fewer), the paper's 3.
+    latent_dim : int, default=None
+        Size of the uniform noise vector fed at every step; None uses the number of
+        features, as the paper's code does.
+    cell : {"gru", "lstm"}, default="gru"
+        Recurrent cell of every network.
+    gamma : float, default=1.0
+        Weight of the adversarial loss on the generator's direct output (without the
+        supervisor), for generator and discriminator.
+    supervised_weight : float, default=100.0
+        Weight of ``sqrt(L_S)`` in the generator's loss (the paper's ``eta``, as its code
+        applies it).
+    moment_weight : float, default=100.0
+        Weight of the moment loss (L1 gap of per-step means and standard deviations of
+        real and synthetic series) in the generator's loss.
+    reconstruction_weight : float, default=10.0
+        Weight of ``sqrt(L_R)`` in the autoencoder's losses.
+    embedder_supervised_weight : float, default=0.1
+        Weight of ``L_S`` in the embedder's joint-phase loss (the paper's ``lambda``).
+    discriminator_threshold : float, default=0.15
+        The discriminator updates only while its loss is above this value, which
+        keeps it from overpowering the generator (the paper's code).
+    n_epochs : int, default=100
+        Passes over the data in the joint phase.
+    n_epochs_embedding : int, default=None
+        Passes in the embedding phase; None uses ``n_epochs``, as the paper runs the
+        same number of iterations in all three phases.
+    n_epochs_supervised : int, default=None
+        Passes in the supervised phase; None uses ``n_epochs``.
+    batch_size : int or "auto", default="auto"
+        Series per batch; "auto" uses ``min(128, n_series)`` (the paper's 128).
+    lr : float, default=1e-3
+        Adam learning rate of every network (the paper's code uses Adam's defaults).
+    device : {"cpu", "cuda", "auto"} or str, default="cpu"
+        Where to train; "auto" picks CUDA when available.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, noise and batching, without touching global random states.
+    verbose : int, default=0
+        0 is silent; 1 shows a progress bar per phase; 2 also prints a table per epoch.
+    callbacks : list of skorch callbacks, default=None
+        Extra skorch callbacks; they see every phase.
+    id_column, time_column : str, default=None
+        For a long DataFrame: the column naming each series, and the one ordering its
+        steps.
+
+    Attributes
+    ----------
+    engine_ : sktsgan.nn.AdversarialNet
+        The trained skorch net; ``engine_.module_`` holds the five networks.
+    history_ : skorch.History
+        Per epoch: ``phase`` ("embedding", "supervised" or "joint") and the losses of
+        the players of that phase (``autoencoder_loss``, ``supervisor_loss``,
+        ``generator_loss``, ``embedder_loss``, ``discriminator_loss``).
+    scaler_ : sklearn.preprocessing.MinMaxScaler
+        Per-feature scaling learned in ``fit``.
+    n_features_in_ : int
+        Number of features.
+    feature_names_in_ : ndarray of str
+        Feature names, for DataFrame input with string column names.
+    n_timesteps_ : int
+        Length of the longest training series.
+    n_samples_fit_ : int
+        Number of training series (rows, for tabular input).
+    lengths_ : ndarray of shape (n_series,)
+        Training series lengths; samples draw theirs from these.
+    classes_ : ndarray
+        Class labels, for a sampler fitted with ``y``.
+    class_prior_ : ndarray
+        Class frequencies in the training data.
+    device_ : str
+        The device the sampler was trained on.
+
+    See Also
+    --------
+    RCGANSampler : A plain recurrent GAN; faster per epoch.
+
+    References
+    ----------
+    .. [1] J. Yoon, D. Jarrett and M. van der Schaar. "Time-series generative
+       adversarial networks". NeurIPS 2019.
+
+    Examples
+    --------
+    >>> from sktsgan import TimeGANSampler
+    >>> from sktsgan.datasets import make_sines
+    >>> X = make_sines(64, n_timesteps=12, n_features=2, random_state=0)
+    >>> sampler = TimeGANSampler(hidden_size=8, num_layers=2, n_epochs=2, random_state=0)
+    >>> sampler.fit(X).sample(5).shape
+    (5, 12, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceSampler._parameter_constraints,
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "cell": [StrOptions({"lstm", "gru"})],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "supervised_weight": [Interval(Real, 0, None, closed="left")],
+        "moment_weight": [Interval(Real, 0, None, closed="left")],
+        "reconstruction_weight": [Interval(Real, 0, None, closed="neither")],
+        "embedder_supervised_weight": [Interval(Real, 0, None, closed="left")],
+        "discriminator_threshold": [Interval(Real, 0, None, closed="left")],
+        "n_epochs_embedding": [Interval(Integral, 1, None, closed="left"), None],
+        "n_epochs_supervised": [Interval(Integral, 1, None, closed="left"), None],
+    }
+    _auto_batch_size = 128
+
+    def __init__(
+        self,
+        *,
+        hidden_size=24,
+        num_layers=3,
+        latent_dim=None,
+        cell="gru",
+        gamma=1.0,
+        supervised_weight=100.0,
+        moment_weight=100.0,
+        reconstruction_weight=10.0,
+        embedder_supervised_weight=0.1,
+        discriminator_threshold=0.15,
+        n_epochs=100,
+        n_epochs_embedding=None,
+        n_epochs_supervised=None,
+        batch_size="auto",
+        lr=1e-3,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        id_column=None,
+        time_column=None,
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.latent_dim = latent_dim
+        self.cell = cell
+        self.gamma = gamma
+        self.supervised_weight = supervised_weight
+        self.moment_weight = moment_weight
+        self.reconstruction_weight = reconstruction_weight
+        self.embedder_supervised_weight = embedder_supervised_weight
+        self.discriminator_threshold = discriminator_threshold
+        self.n_epochs = n_epochs
+        self.n_epochs_embedding = n_epochs_embedding
+        self.n_epochs_supervised = n_epochs_supervised
+        self.batch_size = batch_size
+        self.lr = lr
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.id_column = id_column
+        self.time_column = time_column
+
+    def _engine_params(self, n_features, n_classes):
+        return {
+            "module": TimeGANNetworks,
+            "module__n_features": n_features,
+            "module__n_classes": n_classes,
+            "module__hidden_size": self.hidden_size,
+            "module__num_layers": self.num_layers,
+            "module__latent_dim": self.latent_dim or n_features,
+            "module__cell": self.cell,
+            "criterion": TimeGANObjective,
+            "criterion__gamma": self.gamma,
+            "criterion__supervised_weight": self.supervised_weight,
+            "criterion__moment_weight": self.moment_weight,
+            "criterion__reconstruction_weight": self.reconstruction_weight,
+            "criterion__embedder_supervised_weight": self.embedder_supervised_weight,
+            "lr": self.lr,
+        }
+
+    def _training_phases(self, n_batches):
+        # the paper's code: per joint iteration, two generator and two embedder updates,
+        # then one discriminator update if its loss is above the threshold
+        joint = (("generator", 1), ("embedder", 1)) * 2 + (("discriminator", 1),)
+        return [
+            TrainingPhase(
+                "embedding", (("autoencoder", 1),), self.n_epochs_embedding or self.n_epochs
+            ),
+            TrainingPhase(
+                "supervised", (("supervisor", 1),), self.n_epochs_supervised or self.n_epochs
+            ),
+            TrainingPhase(
+                "joint",
+                joint,
+                self.n_epochs,
+                min_loss={"discriminator": self.discriminator_threshold},
+            ),
+        ]
