@@ -226,7 +226,12 @@ def generate(args):
         "batch_size": args.batch_size,
         "loss": args.loss,
     }
-    sampler.set_params(**{k: v for k, v in overrides.items() if v is not None})
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    unknown = sorted(set(overrides) - set(sampler.get_params()))
+    if unknown:
+        flags = ", ".join("--" + key.replace("_", "-") for key in unknown)
+        raise CommandLineError(f"{flags} does not apply to --model {args.model}.")
+    sampler.set_params(**overrides)
     print(f"Fitting {type(sampler).__name__} on {args.data}: X of shape {np.shape(X)}")
     start = time.perf_counter()
     try:

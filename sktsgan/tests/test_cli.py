@@ -153,3 +153,10 @@ def test_python_dash_m_entry_point():
         [sys.executable, "-m", "sktsgan", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "generate" in result.stdout
+
+
+def test_options_of_another_model_are_one_clear_error(series_csv, tmp_path, capsys):
+    args = ["generate", "--data", str(series_csv), "--window", "10", "--model", "timegan"]
+    code = main([*args, "--output", str(tmp_path / "s.csv"), "--loss", "wgan-gp", *FAST])
+    assert code == 2
+    assert "--loss does not apply to --model timegan" in capsys.readouterr().err
