@@ -157,8 +157,14 @@ class AdversarialNet(NeuralNet):
     def initialize_optimizer(self, triggered_directly=None):
         """Create one optimiser per player, named ``optimizer_<player>_``."""
         player_lr = self.player_lr or {}
-        self.players_ = list(self.module_.player_parameters())
-        for player, named_parameters in self.module_.player_parameters().items():
+        players = self.module_.player_parameters()
+        self.players_ = list(players)
+        # which weights each player trains, looked up on every update of the step; the
+        # parameters themselves (not their ids) so that pickles keep the link
+        self._player_weights = {
+            player: [parameter for _, parameter in named] for player, named in players.items()
+        }
+        for player, named_parameters in players.items():
             args, kwargs = self.get_params_for_optimizer("optimizer", named_parameters)
             kwargs["lr"] = player_lr.get(player, kwargs.get("lr", self.lr))
             setattr(self, f"optimizer_{player}_", self.optimizer(*args, **kwargs))
@@ -202,12 +208,11 @@ class AdversarialNet(NeuralNet):
         Players may share weights (TimeGAN's embedder trains in two phases with two
         optimisers), so a weight trains if the player named owns it.
         """
-        if player is None:
-            trainable = None
-        else:
-            trainable = {id(p) for _, p in self.module_.player_parameters()[player]}
         for parameter in self.module_.parameters():
-            parameter.requires_grad_(trainable is None or id(parameter) in trainable)
+            parameter.requires_grad_(player is None)
+        if player is not None:
+            for parameter in self._player_weights[player]:
+                parameter.requires_grad_(True)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """Like skorch's, but losses stay on the device until the epoch ends.
