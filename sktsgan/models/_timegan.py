@@ -151,16 +151,17 @@ class TimeGANObjective(nn.Module):
 
         n, t = x.shape[:2]
         steps = mask.unsqueeze(2)
+        # Inputs that go through the same network are stacked into one batch: the same
+        # losses, a third of the recurrent passes.
         if player == "discriminator":
             with torch.no_grad():
                 latent = networks.embedder(x)
                 fake_direct = networks.generate_latent(n, t, condition)
                 fake = networks.supervise(fake_direct, condition)
-            real_logits = networks.discriminate(latent, condition)
-            loss = bce_discriminator_loss(
-                real_logits, networks.discriminate(fake, condition), mask
-            )
-            direct_logits = networks.discriminate(fake_direct, condition)
+            real_logits, fake_logits, direct_logits = networks.discriminate(
+                torch.cat([latent, fake, fake_direct]), _repeat(condition, 3)
+            ).split(n)
+            loss = bce_discriminator_loss(real_logits, fake_logits, mask)
             direct = masked_mean(F.softplus(direct_logits), mask)  # BCE against "fake"
             return loss + self.gamma * direct
 
@@ -168,10 +169,15 @@ class TimeGANObjective(nn.Module):
         with torch.no_grad():
             latent = networks.embedder(x)
         fake_direct = networks.generate_latent(n, t, condition)
-        fake = networks.supervise(fake_direct, condition)
-        adversarial = bce_generator_loss(networks.discriminate(fake, condition), mask)
-        direct = bce_generator_loss(networks.discriminate(fake_direct, condition), mask)
-        supervised = self._supervised(networks, latent, mask, condition)
+        fake, predicted = networks.supervise(
+            torch.cat([fake_direct, latent]), _repeat(condition, 2)
+        ).split(n)
+        fake_logits, direct_logits = networks.discriminate(
+            torch.cat([fake, fake_direct]), _repeat(condition, 2)
+        ).split(n)
+        adversarial = bce_generator_loss(fake_logits, mask)
+        direct = bce_generator_loss(direct_logits, mask)
+        supervised = _masked_mse(latent[:, 1:], predicted[:, :-1], mask[:, 1:])
         synthetic = networks.recovery(fake) * steps
         moments = moment_loss(x, synthetic, mask, condition)
         return (
@@ -180,6 +186,10 @@ class TimeGANObjective(nn.Module):
             + self.supervised_weight * torch.sqrt(supervised + 1e-12)
             + self.moment_weight * moments
         )
+
+
+def _repeat(condition, times):
+    return None if condition is None else condition.repeat(times, 1)
 
 
 class TimeGANSampler(BaseSequenceSampler):

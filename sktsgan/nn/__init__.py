@@ -1,6 +1,7 @@
 """The torch layer: networks, losses and the shared adversarial training engine."""
 
 from ._engine import AdversarialNet, LossProgressBar, TensorBatches, TrainingPhase
+from ._fused_gru import fused_gru, native_recurrence
 from ._losses import (
     bce_discriminator_loss,
     bce_generator_loss,
@@ -22,9 +23,11 @@ __all__ = [
     "bce_discriminator_loss",
     "bce_generator_loss",
     "feature_matching_loss",
+    "fused_gru",
     "gradient_penalty",
     "masked_mean",
     "moment_loss",
+    "native_recurrence",
     "wasserstein_critic_loss",
     "wasserstein_generator_loss",
     "with_condition",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ._fused_gru import native_recurrence
+
 
 def masked_mean(values, mask):
     """Mean of ``values`` over the steps where ``mask`` is 1.
@@ -70,8 +72,9 @@ def gradient_penalty(critic, real, fake, mask):
     """
     weight = torch.rand(real.shape[0], 1, 1, device=real.device, dtype=real.dtype)
     between = (weight * real + (1 - weight) * fake).requires_grad_(True)
-    # cuDNN's recurrent kernels have no double backward, which this penalty needs.
-    with torch.backends.cudnn.flags(enabled=False):
+    # cuDNN's recurrent kernels and the fused CPU GRU have no double backward, which
+    # this penalty needs.
+    with torch.backends.cudnn.flags(enabled=False), native_recurrence():
         scores = critic(between)
     per_series = (scores * mask).sum(dim=1) / mask.sum(dim=1).clamp_min(1.0)
     (grad,) = torch.autograd.grad(per_series.sum(), between, create_graph=True)

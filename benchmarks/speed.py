@@ -1,0 +1,205 @@
+"""Training and sampling speed of sktsgan's samplers against plain PyTorch, side by side.
+
+Every training step is timed twice in the same process, in alternating rounds: once
+through sktsgan (the sampler's own networks and losses, driven by the engine's
+``train_step``) and once through the plain implementation in ``_plain_reference.py``
+(same shapes, same losses, same update order, written straightforwardly with
+``nn.GRU``/``nn.LSTM``). The ratio of the two medians is the figure to read: it holds on
+any machine, while the iterations per second depend on it.
+
+Canonical configuration (the TimeGAN paper's): Sines, 24 steps, 5 features, batches of
+128; TimeGAN with 3-layer GRUs of 24 units. RCGAN and C-RNN-GAN use their sktsgan
+defaults (moment loss off, as in their papers, so that the losses match the reference).
+
+Sampling: generated time steps per second of ``TimeGANSampler.sample`` for the canonical
+configuration, and the peak memory of a fresh process that samples 10^4, 10^5 and 10^6
+series, minus the size of the returned array: flat if sampling streams in chunks.
+
+Examples
+--------
+    python benchmarks/speed.py
+    python benchmarks/speed.py --rounds 9 --steps 20 --threads 1 --json out/speed.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _plain_reference import PlainCRNNGAN, PlainRCGAN, PlainTimeGAN  # noqa: E402
+from timegan_protocol import machine  # noqa: E402
+
+from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler  # noqa: E402
+from sktsgan.nn import AdversarialNet  # noqa: E402
+
+BATCH, STEPS, FEATURES = 128, 24, 5
+
+
+def our_engine(sampler):
+    """The engine a sampler builds in ``fit``, initialised for the canonical shapes."""
+    return AdversarialNet(**sampler._engine_params(FEATURES, 0), batch_size=BATCH).initialize()
+
+
+def our_step(engine, schedule, min_loss=None):
+    """One call of the engine's ``train_step`` on a canonical batch, with ``schedule``."""
+    batch = {"x": torch.rand(BATCH, STEPS, FEATURES), "mask": torch.ones(BATCH, STEPS)}
+
+    def step():
+        engine.schedule = schedule
+        engine.min_loss_ = min_loss or {}
+        engine.train_step(batch)
+
+    return step
+
+
+def cases():
+    """(name, sktsgan step, plain step) for every training step measured."""
+    torch.manual_seed(0)
+    x = torch.rand(BATCH, STEPS, FEATURES)
+    plain_timegan = PlainTimeGAN(FEATURES)
+    timegan = our_engine(TimeGANSampler())
+    rcgan = our_engine(RCGANSampler(moment_weight=0.0))
+    crnngan = our_engine(CRNNGANSampler(moment_weight=0.0))
+    hidden, latent = RCGANSampler().hidden_size, RCGANSampler().latent_dim
+    plain_rcgan = PlainRCGAN(FEATURES, hidden=hidden, layers=1, latent_dim=latent)
+    crnn = CRNNGANSampler()
+    plain_crnngan = PlainCRNNGAN(
+        FEATURES, hidden=crnn.hidden_size, layers=crnn.num_layers, latent_dim=FEATURES
+    )
+    joint = (("generator", 1), ("embedder", 1), ("discriminator", 1))
+    return [
+        (
+            "TimeGAN embedding step",
+            our_step(timegan, (("autoencoder", 1),)),
+            lambda: plain_timegan.embedding_step(x),
+        ),
+        (
+            "TimeGAN supervised step",
+            our_step(timegan, (("supervisor", 1),)),
+            lambda: plain_timegan.supervised_step(x),
+        ),
+        (
+            "TimeGAN joint step (G + E + D)",
+            our_step(timegan, joint, {"discriminator": 0.15}),
+            lambda: plain_timegan.joint_step(x),
+        ),
+        (
+            "RCGAN step (D + G)",
+            our_step(rcgan, (("discriminator", 1), ("generator", 1))),
+            lambda: plain_rcgan.step(x),
+        ),
+        (
+            "C-RNN-GAN step (D + G)",
+            our_step(crnngan, (("discriminator", 1), ("generator", 1))),
+            lambda: plain_crnngan.step(x),
+        ),
+    ]
+
+
+def rate(step, n_steps):
+    """Steps per second over ``n_steps`` calls."""
+    start = time.perf_counter()
+    for _ in range(n_steps):
+        step()
+    return n_steps / (time.perf_counter() - start)
+
+
+def time_training(rounds, n_steps):
+    rows = []
+    for name, ours, plain in cases():
+        for step in (ours, plain):  # warm up allocator and caches
+            rate(step, 2)
+        our_rates, plain_rates = [], []
+        for _ in range(rounds):
+            our_rates.append(rate(ours, n_steps))
+            plain_rates.append(rate(plain, n_steps))
+        mine, theirs = statistics.median(our_rates), statistics.median(plain_rates)
+        rows.append({"step": name, "sktsgan": mine, "plain": theirs, "ratio": mine / theirs})
+        print(f"| {name} | {mine:.2f} | {theirs:.2f} | {mine / theirs:.2f}× |", flush=True)
+    return rows
+
+
+_MEMORY_PROBE = """
+import pickle, resource, sys
+import torch
+torch.set_num_threads({threads})
+sampler = pickle.load(open(sys.argv[1], "rb"))
+n = int(sys.argv[2])
+X = sampler.sample(n, random_state=0)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(peak, X.nbytes)
+"""
+
+
+def time_sampling(threads):
+    sampler = TimeGANSampler(n_epochs=1, random_state=0)
+    sampler.fit(torch.rand(BATCH, STEPS, FEATURES).numpy())
+    n = 100_000
+    sampler.sample(1000)
+    start = time.perf_counter()
+    sampler.sample(n, random_state=0)
+    seconds = time.perf_counter() - start
+    steps_per_second = n * STEPS / seconds
+    print(f"\nSampling: {n} series in {seconds:.2f} s = {steps_per_second / 1e6:.2f} M steps/s")
+
+    print("\n| series sampled | peak memory | returned array | peak minus array |")
+    print("|---|---|---|---|")
+    memory = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sampler.pkl"
+        path.write_bytes(pickle.dumps(sampler))
+        probe = _MEMORY_PROBE.format(threads=threads)
+        baseline = None
+        for n in (10_000, 100_000, 1_000_000):
+            out = subprocess.run(
+                [sys.executable, "-c", probe, str(path), str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            peak, output = int(out[0]), int(out[1])
+            extra = peak - output
+            baseline = baseline or extra
+            memory.append({"n_series": n, "peak_bytes": peak, "output_bytes": output})
+            print(
+                f"| {n} | {peak / 2**20:.0f} MiB | {output / 2**20:.0f} MiB | "
+                f"{extra / 2**20:.0f} MiB |"
+            )
+    return {"steps_per_second": steps_per_second, "memory": memory}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="alternating timing rounds")
+    parser.add_argument("--steps", type=int, default=10, help="training steps per round")
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--skip-sampling", action="store_true")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+
+    print(f"Machine: {machine()}; torch threads: {args.threads}.")
+    print("\n| training step | sktsgan (it/s) | plain PyTorch (it/s) | speed-up |")
+    print("|---|---|---|---|")
+    results = {"machine": machine(), "threads": args.threads}
+    results["training"] = time_training(args.rounds, args.steps)
+    if not args.skip_sampling:
+        results["sampling"] = time_sampling(args.threads)
+    print("Command: python " + " ".join(sys.argv))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""The fused CPU GRU must equal nn.GRU, values and gradients, and step aside where it can't."""
+
+import pytest
+import torch
+
+from sktsgan.nn import RecurrentNetwork, fused_gru, gradient_penalty, native_recurrence
+from sktsgan.nn._fused_gru import _FusedGRU, use_fused_gru
+
+
+@pytest.mark.parametrize("num_layers", [1, 2, 3, 4])
+@pytest.mark.parametrize(("n_in", "hidden", "n_steps"), [(5, 24, 24), (3, 7, 1), (6, 4, 3)])
+def test_values_and_gradients_equal_nn_gru(num_layers, n_in, hidden, n_steps):
+    torch.manual_seed(num_layers)
+    rnn = torch.nn.GRU(n_in, hidden, num_layers, batch_first=True).double()
+    x = torch.randn(9, n_steps, n_in, dtype=torch.double, requires_grad=True)
+    expected = rnn(x)[0]
+    got = fused_gru(x, rnn)
+    torch.testing.assert_close(got, expected)
+
+    weight = torch.randn_like(expected)  # a loss that weighs every output differently
+    inputs = [x, *rnn.parameters()]
+    expected_grads = torch.autograd.grad((expected * weight).sum(), inputs)
+    got_grads = torch.autograd.grad((got * weight).sum(), inputs)
+    for name, e, g in zip(["x", *dict(rnn.named_parameters())], expected_grads, got_grads):
+        torch.testing.assert_close(g, e, msg=f"gradient of {name}")
+
+
+def test_gradcheck():
+    """Finite differences agree with the hand-written backward, for input and weights."""
+    torch.manual_seed(0)
+    rnn = torch.nn.GRU(3, 4, 3, batch_first=True).double()
+    x = torch.randn(2, 5, 3, dtype=torch.double, requires_grad=True)
+    weights = [
+        getattr(rnn, f"{kind}_l{layer}")
+        for layer in range(3)
+        for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    ]
+    assert torch.autograd.gradcheck(lambda x, *w: _FusedGRU.apply(x, 3, *w), (x, *weights))
+
+
+def test_recurrent_network_uses_it_only_for_cpu_training():
+    net = RecurrentNetwork(2, 4, 1, num_layers=2, cell="gru")
+    x = torch.rand(3, 5, 2)
+    assert use_fused_gru(net.rnn, x)
+    with torch.no_grad():
+        assert not use_fused_gru(net.rnn, x)
+    with native_recurrence():
+        assert not use_fused_gru(net.rnn, x)
+    assert use_fused_gru(net.rnn, x)  # the block restores it
+    lstm = RecurrentNetwork(2, 4, 1, cell="lstm")
+    bidirectional = RecurrentNetwork(2, 4, 1, cell="gru", bidirectional=True)
+    assert not use_fused_gru(lstm.rnn, x)
+    assert not use_fused_gru(bidirectional.rnn, x)
+    # inference and training give the same numbers
+    with torch.no_grad():
+        expected = net(x)
+    torch.testing.assert_close(net(x), expected)
+
+
+def test_double_backward_is_refused_outside_native_recurrence():
+    net = RecurrentNetwork(2, 4, 1, num_layers=2, cell="gru")
+    x = torch.rand(3, 5, 2, requires_grad=True)
+    (grad,) = torch.autograd.grad(net(x).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="once_differentiable|double backward|requires grad"):
+        grad.sum().backward()
+
+
+def test_gradient_penalty_works_with_a_gru_critic():
+    torch.manual_seed(0)
+    critic = RecurrentNetwork(2, 4, 1, num_layers=2, cell="gru")
+    real, fake = torch.rand(4, 6, 2), torch.rand(4, 6, 2)
+    penalty = gradient_penalty(lambda x: critic(x).squeeze(2), real, fake, torch.ones(4, 6))
+    penalty.backward()
+    assert critic.rnn.weight_hh_l1.grad.abs().sum() > 0
