@@ -1,6 +1,6 @@
 """sktsgan: scikit-learn compatible GAN samplers for small time-series and tabular data."""
 
 from ._version import __version__
-from .models import CRNNGANSampler, RCGANSampler, TimeGANSampler
+from .models import CRNNGANSampler, LSTMForecastGAN, RCGANSampler, TimeGANSampler
 
-__all__ = ["CRNNGANSampler", "RCGANSampler", "TimeGANSampler", "__version__"]
+__all__ = ["CRNNGANSampler", "LSTMForecastGAN", "RCGANSampler", "TimeGANSampler", "__version__"]

@@ -99,11 +99,14 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
         """
         name = type(self).__name__
         data, input_format = check_sequences(
-            X, id_column=self.id_column, time_column=self.time_column, estimator_name=name
+            X,
+            id_column=self.id_column,
+            time_column=self.time_column,
+            estimator_name=name,
+            min_series=self._min_series,
         )
         labels = check_labels(y, data.n_series, estimator_name=name) if y is not None else None
         device = resolve_device(self.device)
-        batch_size = self._check_batch_size(data.n_series)
 
         self._input_format = input_format
         self.n_features_in_ = data.n_features
@@ -120,6 +123,8 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
             self._label_codes = labels.codes
         self.scaler_ = MinMaxScaler().fit(data.valid_steps())
         tensors = self._training_tensors(data, labels, device)
+        n_examples = len(tensors["x"])
+        batch_size = self._check_batch_size(n_examples)
 
         rng = check_random_state(self.random_state)
         torch_seed = rng.randint(_MAX_SEED)
@@ -133,7 +138,7 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
             progress_bar=bool(self.verbose),
             verbose=int(self.verbose > 1),
         )
-        n_batches = -(-data.n_series // batch_size)
+        n_batches = -(-n_examples // batch_size)
         with seeded_torch(torch_seed, device):
             engine.initialize()
             for phase in self._training_phases(n_batches):
@@ -182,13 +187,18 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
 
     # -- helpers -------------------------------------------------------------------------
 
+    # what one training example is, for messages
+    _example_name = "series in X"
+    # fewest training series accepted
+    _min_series = 2
+
     def _check_batch_size(self, n_series):
         if self.batch_size == "auto":
             return min(self._auto_batch_size, n_series)
         if self.batch_size > n_series:
             warnings.warn(
-                f"batch_size={self.batch_size} is larger than the {n_series} series in X; "
-                f"using batch_size={n_series}.",
+                f"batch_size={self.batch_size} is larger than the {n_series} "
+                f"{self._example_name}; using batch_size={n_series}.",
                 UserWarning,
                 stacklevel=3,
             )

@@ -8,6 +8,7 @@ from ._fidelity import moment_gaps
 from ._loss_display import LossCurveDisplay
 from ._memorization import memorization_check, memorization_score
 from ._posthoc import discriminative_score, predictive_score
+from ._probabilistic import crps_ensemble, interval_coverage
 from ._scorers import (
     make_discriminative_scorer,
     make_predictive_scorer,
@@ -20,7 +21,9 @@ __all__ = [
     "LossCurveDisplay",
     "SeriesComparisonDisplay",
     "augmentation_gain",
+    "crps_ensemble",
     "discriminative_score",
+    "interval_coverage",
     "make_discriminative_scorer",
     "make_predictive_scorer",
     "make_tstr_scorer",

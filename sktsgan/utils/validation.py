@@ -108,7 +108,9 @@ def time_mask(lengths, n_timesteps):
     return np.arange(n_timesteps)[np.newaxis, :] < np.asarray(lengths)[:, np.newaxis]
 
 
-def check_sequences(X, *, id_column=None, time_column=None, estimator_name="The sampler"):
+def check_sequences(
+    X, *, id_column=None, time_column=None, estimator_name="The sampler", min_series=2
+):
     """Check training data in any supported format and read it as padded series.
 
     Parameters
@@ -120,6 +122,9 @@ def check_sequences(X, *, id_column=None, time_column=None, estimator_name="The 
         orders its steps. ``time_column`` requires ``id_column``.
     estimator_name : str, default="The sampler"
         Used in error messages.
+    min_series : int, default=2
+        Fewest series accepted (a sampler needs two to learn a distribution; a
+        forecaster can learn from the windows of one).
 
     Returns
     -------
@@ -172,7 +177,7 @@ def check_sequences(X, *, id_column=None, time_column=None, estimator_name="The 
         data, fmt = _read_series_list(X)
     else:
         data, fmt = _read_array(X)
-    _check_sizes(data, estimator_name)
+    _check_sizes(data, estimator_name, min_series)
     return data, fmt
 
 
@@ -558,13 +563,13 @@ def _padded_lengths(values, where_prefix="series"):
     return lengths
 
 
-def _check_sizes(data, estimator_name):
+def _check_sizes(data, estimator_name, min_series=2):
     if data.values.size == 0 or data.n_series == 0:
         raise ValueError(
-            f"X is empty (shape {data.values.shape}); {estimator_name} needs at least 2 "
-            "samples with at least 1 feature."
+            f"X is empty (shape {data.values.shape}); {estimator_name} needs at least "
+            f"{min_series} sample(s) with at least 1 feature."
         )
-    if data.n_series < 2:
+    if data.n_series < min_series:
         raise ValueError(
             f"X has 1 sample (series); {estimator_name} needs at least 2 to learn a distribution."
         )

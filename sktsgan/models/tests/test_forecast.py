@@ -1,0 +1,111 @@
+"""LSTMForecastGAN: forecasting API, input checks, conditioning, rolled-out samples."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sktsgan import LSTMForecastGAN
+
+
+@pytest.fixture(scope="module")
+def series():
+    t = np.arange(200.0)
+    return np.column_stack([np.sin(t / 4), np.cos(t / 7)])
+
+
+@pytest.fixture(scope="module")
+def fitted(series):
+    model = LSTMForecastGAN(
+        window=8, horizon=3, hidden_size=8, n_epochs=2, n_draws=20, random_state=0
+    )
+    return model.fit(series)
+
+
+def test_shapes_of_every_forecast(fitted, series):
+    one = series[-8:]
+    many = np.stack([series[i : i + 10] for i in range(5)])  # longer than window: last 8
+    assert fitted.predict(one).shape == (3, 2)
+    assert fitted.predict(many).shape == (5, 3, 2)
+    assert fitted.sample_paths(many, n_paths=7).shape == (5, 7, 3, 2)
+    quantiles = fitted.predict_quantiles(many, quantiles=(0.1, 0.5, 0.9))
+    assert quantiles.shape == (3, 5, 3, 2)
+    assert np.all(np.diff(quantiles, axis=0) >= 0)
+    assert fitted.n_pairs_ == 200 - 11 + 1
+
+
+def test_only_the_last_window_of_a_history_matters(fitted, series):
+    longer = series[-30:]
+    np.testing.assert_array_equal(fitted.predict(longer), fitted.predict(series[-8:]))
+
+
+def test_predict_is_repeatable_and_paths_vary(fitted, series):
+    np.testing.assert_array_equal(fitted.predict(series[-8:]), fitted.predict(series[-8:]))
+    paths = fitted.sample_paths(series[-8:], n_paths=30, random_state=1)
+    assert paths.std(axis=0).mean() > 1e-4  # noise gives different futures
+    np.testing.assert_array_equal(
+        paths, fitted.sample_paths(series[-8:], n_paths=30, random_state=1)
+    )
+
+
+def test_score_is_negative_mae_of_predict(fitted, series):
+    histories = np.stack([series[i : i + 8] for i in range(0, 50, 5)])
+    futures = np.stack([series[i + 8 : i + 11] for i in range(0, 50, 5)])
+    expected = -np.mean(np.abs(futures - fitted.predict(histories)))
+    assert fitted.score(histories, futures) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="real futures"):
+        fitted.score(histories, futures[:, :2])
+
+
+def test_sample_rolls_forward_from_real_histories(fitted, series):
+    X = fitted.sample(4, random_state=0)
+    assert X.shape == (4, 200, 2)
+    # the first window is real: the start of the one training series
+    np.testing.assert_allclose(X[:, :8], np.broadcast_to(series[:8], (4, 8, 2)), atol=1e-6)
+    assert np.all(X >= series.min(axis=0) - 1e-9) and np.all(X <= series.max(axis=0) + 1e-9)
+
+
+def test_dataframe_of_one_series_keeps_names(series):
+    frame = pd.DataFrame(series, columns=["a", "b"])
+    model = LSTMForecastGAN(window=8, horizon=3, hidden_size=4, n_epochs=1, random_state=0)
+    assert model.fit(frame).feature_names_in_.tolist() == ["a", "b"]
+    assert model.predict(frame.iloc[-8:]).shape == (3, 2)
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        (np.zeros((5, 2)), "at least window=8 steps"),
+        (np.zeros((8, 3)), "3 features"),
+        (np.array([[0.0, 1.0]] * 3 + [[np.nan, 1.0]] + [[0.0, 1.0]] * 4), "NaN|nan|missing"),
+    ],
+)
+def test_bad_histories_are_refused(fitted, history, message):
+    with pytest.raises(ValueError, match=message):
+        fitted.predict(history)
+
+
+def test_bad_training_input_fails_before_training(series):
+    with pytest.raises(InvalidParameterError, match="horizon"):
+        LSTMForecastGAN(horizon=0).fit(series)
+    with pytest.raises(ValueError, match="long enough for one training pair"):
+        LSTMForecastGAN(window=150, horizon=60).fit(series)
+    with pytest.raises(NotFittedError):
+        LSTMForecastGAN().predict(series)
+
+
+def test_conditional_forecasts_follow_the_class():
+    rng = np.random.RandomState(0)
+    y = np.array(["low", "high"] * 10)
+    level = np.where(y == "high", 1.0, 0.0)[:, None, None]
+    X = level + 0.05 * rng.randn(20, 30, 1)
+    model = LSTMForecastGAN(
+        window=6, horizon=2, hidden_size=8, n_epochs=15, batch_size=64, random_state=0
+    ).fit(X, y)
+    high = model.predict(X[y == "high"][:, :6], y="high")
+    low = model.predict(X[y == "low"][:, :6], y="low")
+    assert high.mean() - low.mean() > 0.5  # the two levels are 1.0 apart
+    history = X[0, :6]
+    with pytest.raises(ValueError, match="fitted with class labels"):
+        model.predict(history)
