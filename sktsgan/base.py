@@ -5,6 +5,10 @@ A model subclasses :class:`BaseSequenceSampler` and fills two hooks:
 parameters of :class:`sktsgan.nn.AdversarialNet`) and ``_training_phases(n_batches)``
 (its schedule). Reading the data, scaling, conditioning, seeding, devices, sampling in
 batches and giving samples back in the user's format are done here, once.
+
+The data contract itself (reading every input format, the fitted book-keeping, drawing
+classes and ``sample``) lives in ``_SamplerMixin``, which the cheap baselines of
+:mod:`sktsgan.augment` share.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from .utils.validation import (
     check_n_samples,
     check_sequences,
     restore_format,
+    sample_dtype,
     time_mask,
 )
 
@@ -38,7 +43,136 @@ _STEPS_PER_SAMPLING_CHUNK = 2**16
 _MAX_SEED = 2**31 - 1
 
 
-class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
+class _SamplerMixin:
+    """What every sampler shares, GAN or not: the data contract and ``sample``.
+
+    Reads training data in every format (:func:`~sktsgan.utils.validation.check_sequences`)
+    with optional class labels, stores the fitted book-keeping, draws the class (and the
+    length) of each sample and gives samples back in the training format. A subclass
+    fills ``_draw(n, codes, rng)`` and names in ``_fitted_attribute`` the attribute that
+    ``fit`` sets last.
+    """
+
+    # fewest training series accepted
+    _min_series = 2
+    # set only once fit succeeded: sample() before it raises NotFittedError
+    _fitted_attribute = "n_samples_fit_"
+
+    def sample(self, n, y=None, *, random_state=None):
+        """Draw ``n`` synthetic series in the format and units of the training data.
+
+        Parameters
+        ----------
+        n : int
+            Number of series (rows, for tabular input) to draw.
+        y : label or array-like of shape (n,), default=None
+            Only for a sampler fitted with ``y``: the class of each series, or one label
+            for all. ``None`` draws classes from the training class frequencies.
+        random_state : int, RandomState instance or None, default=None
+            Seed for this draw. ``None`` continues a stream seeded by the sampler's
+            ``random_state`` at fit time: successive calls give new series, and the same
+            fitted sampler (or its pickle) gives the same sequence of draws.
+
+        Returns
+        -------
+        X : ndarray, list of ndarray or DataFrame
+            Same kind of object as the training ``X``. Variable-length training data
+            gives variable-length samples, lengths drawn from the training lengths.
+        y : ndarray of shape (n,)
+            The class of each series; returned only by a sampler fitted with ``y``.
+        """
+        check_is_fitted(self, self._fitted_attribute)
+        n = check_n_samples(n)
+        rng = self._sampling_rng if random_state is None else check_random_state(random_state)
+        codes = self._sample_codes(n, y, rng)
+        values, lengths = self._draw(n, codes, rng)
+        X = restore_format(values, lengths, self._input_format)
+        return X if codes is None else (X, self.classes_[codes])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags
+
+    def _draw(self, n, codes, rng):
+        """Samples ``(n, n_timesteps_, n_features_in_)`` in original units, and lengths."""
+        raise NotImplementedError
+
+    def _read_training_data(self, X, y):
+        """Check ``X`` (every format) and ``y``; returns ``(data, input_format, labels)``."""
+        name = type(self).__name__
+        data, input_format = check_sequences(
+            X,
+            id_column=self.id_column,
+            time_column=self.time_column,
+            estimator_name=name,
+            min_series=self._min_series,
+        )
+        labels = check_labels(y, data.n_series, estimator_name=name) if y is not None else None
+        return data, input_format, labels
+
+    def _store_data_info(self, data, input_format, labels):
+        """Set the fitted attributes that describe the training data.
+
+        A refit forgets what the data no longer has: feature names after a DataFrame,
+        classes after a fit with ``y``.
+        """
+        for name in ("feature_names_in_", "classes_", "class_prior_", "_label_codes"):
+            self.__dict__.pop(name, None)
+        self._input_format = input_format
+        self.n_features_in_ = data.n_features
+        if input_format.columns is not None and all(
+            isinstance(c, str) for c in input_format.columns
+        ):
+            self.feature_names_in_ = np.asarray(input_format.columns, dtype=object)
+        self.n_timesteps_ = data.n_timesteps
+        self.n_samples_fit_ = data.n_series
+        self.lengths_ = data.lengths
+        if labels is not None:
+            self.classes_ = labels.classes
+            self.class_prior_ = np.bincount(labels.codes) / data.n_series
+            self._label_codes = labels.codes
+
+    def _sample_codes(self, n, y, rng):
+        """Integer class codes of the series to draw, or None for an unconditional sampler."""
+        classes = getattr(self, "classes_", None)
+        if classes is None:
+            if y is not None:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted without y, so it cannot draw series "
+                    "of a given class; call sample(n) or refit with fit(X, y)."
+                )
+            return None
+        if y is None:
+            return rng.choice(len(classes), size=n, p=self.class_prior_)
+        labels = [y] * n if np.ndim(y) == 0 else list(np.asarray(y, dtype=object).ravel())
+        if np.ndim(y) > 1 or len(labels) != n:
+            raise ValueError(
+                f"y must be one label or {n} labels (one per sample), got shape {np.shape(y)}."
+            )
+        index = {label: code for code, label in enumerate(classes.tolist())}
+        unknown = {label for label in labels if label not in index}
+        if unknown:
+            raise ValueError(
+                f"Unknown class label(s) {sorted(unknown, key=str)}; the sampler knows "
+                f"{classes.tolist()}."
+            )
+        return np.fromiter((index[label] for label in labels), dtype=np.int64, count=n)
+
+    def _sample_lengths(self, n, codes, rng):
+        """Series lengths drawn from the training lengths (of the same class)."""
+        if np.all(self.lengths_ == self.n_timesteps_):
+            return np.full(n, self.n_timesteps_, dtype=np.int64)
+        if codes is None:
+            return rng.choice(self.lengths_, size=n)
+        lengths = np.empty(n, dtype=np.int64)
+        for code in np.unique(codes):
+            where = codes == code
+            lengths[where] = rng.choice(self.lengths_[self._label_codes == code], size=where.sum())
+        return lengths
+
+
+class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class for the samplers that learn a distribution of series.
 
     Not for direct use: see :class:`sktsgan.RCGANSampler`.
@@ -97,30 +231,10 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted sampler.
         """
-        name = type(self).__name__
-        data, input_format = check_sequences(
-            X,
-            id_column=self.id_column,
-            time_column=self.time_column,
-            estimator_name=name,
-            min_series=self._min_series,
-        )
-        labels = check_labels(y, data.n_series, estimator_name=name) if y is not None else None
+        data, input_format, labels = self._read_training_data(X, y)
         device = resolve_device(self.device)
 
-        self._input_format = input_format
-        self.n_features_in_ = data.n_features
-        if input_format.columns is not None and all(
-            isinstance(c, str) for c in input_format.columns
-        ):
-            self.feature_names_in_ = np.asarray(input_format.columns, dtype=object)
-        self.n_timesteps_ = data.n_timesteps
-        self.n_samples_fit_ = data.n_series
-        self.lengths_ = data.lengths
-        if labels is not None:
-            self.classes_ = labels.classes
-            self.class_prior_ = np.bincount(labels.codes) / data.n_series
-            self._label_codes = labels.codes
+        self._store_data_info(data, input_format, labels)
         self.scaler_ = MinMaxScaler().fit(data.valid_steps())
         tensors = self._training_tensors(data, labels, device)
         n_examples = len(tensors["x"])
@@ -148,49 +262,15 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
         self.history_ = engine.history_
         return self
 
-    def sample(self, n, y=None, *, random_state=None):
-        """Draw ``n`` synthetic series in the format and units of the training data.
-
-        Parameters
-        ----------
-        n : int
-            Number of series (rows, for tabular input) to draw.
-        y : label or array-like of shape (n,), default=None
-            Only for a sampler fitted with ``y``: the class of each series, or one label
-            for all. ``None`` draws classes from the training class frequencies.
-        random_state : int, RandomState instance or None, default=None
-            Seed for this draw. ``None`` continues a stream seeded by the sampler's
-            ``random_state`` at fit time: successive calls give new series, and the same
-            fitted sampler (or its pickle) gives the same sequence of draws.
-
-        Returns
-        -------
-        X : ndarray, list of ndarray or DataFrame
-            Same kind of object as the training ``X``. Variable-length training data
-            gives variable-length samples, lengths drawn from the training lengths.
-        y : ndarray of shape (n,)
-            The class of each series; returned only by a sampler fitted with ``y``.
-        """
-        check_is_fitted(self, "engine_")
-        n = check_n_samples(n)
-        rng = self._sampling_rng if random_state is None else check_random_state(random_state)
-        codes = self._sample_codes(n, y, rng)
+    def _draw(self, n, codes, rng):
         lengths = self._sample_lengths(n, codes, rng)
-        values = self._generate(n, codes, seed=rng.randint(_MAX_SEED))
-        X = restore_format(values, lengths, self._input_format)
-        return X if codes is None else (X, self.classes_[codes])
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = False
-        return tags
+        return self._generate(n, codes, seed=rng.randint(_MAX_SEED)), lengths
 
     # -- helpers -------------------------------------------------------------------------
 
     # what one training example is, for messages
     _example_name = "series in X"
-    # fewest training series accepted
-    _min_series = 2
+    _fitted_attribute = "engine_"
 
     def _check_batch_size(self, n_series):
         if self.batch_size == "auto":
@@ -220,51 +300,13 @@ class BaseSequenceSampler(BaseEstimator, metaclass=ABCMeta):
             ).float()
         return tensors
 
-    def _sample_codes(self, n, y, rng):
-        """Integer class codes of the series to draw, or None for an unconditional sampler."""
-        classes = getattr(self, "classes_", None)
-        if classes is None:
-            if y is not None:
-                raise ValueError(
-                    f"{type(self).__name__} was fitted without y, so it cannot draw series "
-                    "of a given class; call sample(n) or refit with fit(X, y)."
-                )
-            return None
-        if y is None:
-            return rng.choice(len(classes), size=n, p=self.class_prior_)
-        labels = [y] * n if np.ndim(y) == 0 else list(np.asarray(y, dtype=object).ravel())
-        if np.ndim(y) > 1 or len(labels) != n:
-            raise ValueError(
-                f"y must be one label or {n} labels (one per sample), got shape {np.shape(y)}."
-            )
-        index = {label: code for code, label in enumerate(classes.tolist())}
-        unknown = {label for label in labels if label not in index}
-        if unknown:
-            raise ValueError(
-                f"Unknown class label(s) {sorted(unknown, key=str)}; the sampler knows "
-                f"{classes.tolist()}."
-            )
-        return np.fromiter((index[label] for label in labels), dtype=np.int64, count=n)
-
-    def _sample_lengths(self, n, codes, rng):
-        """Series lengths drawn from the training lengths (of the same class)."""
-        if np.all(self.lengths_ == self.n_timesteps_):
-            return np.full(n, self.n_timesteps_, dtype=np.int64)
-        if codes is None:
-            return rng.choice(self.lengths_, size=n)
-        lengths = np.empty(n, dtype=np.int64)
-        for code in np.unique(codes):
-            where = codes == code
-            lengths[where] = rng.choice(self.lengths_[self._label_codes == code], size=where.sum())
-        return lengths
-
     def _generate(self, n, codes, *, seed):
         """Generate scaled series in chunks and map them back to original units."""
         t, d = self.n_timesteps_, self.n_features_in_
         module = self.engine_.module_
         device = self.engine_.device
         module.eval()
-        out = np.empty((n, t, d), dtype=np.float64)
+        out = np.empty((n, t, d), dtype=sample_dtype(self._input_format))
         chunk = max(1, _STEPS_PER_SAMPLING_CHUNK // t)
         low, high = self.scaler_.data_min_, self.scaler_.data_max_
         with seeded_torch(seed, device), torch.inference_mode():

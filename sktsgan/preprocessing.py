@@ -4,7 +4,9 @@
 each series into one row of ``n_timesteps * n_features`` columns, NaN where a series is
 shorter than the others. Estimators that accept NaN (random forests, histogram gradient
 boosting) then work on variable-length series as they are; for the others, follow it
-with an imputer or set ``resample=True``.
+with an imputer or set ``resample=True``. :class:`SeriesSummary` turns each series
+into a few statistics per feature instead (mean, spread, range, trend), the same number
+of columns whatever the series' lengths.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sklearn.utils.validation import (
 
 from .utils.validation import SequenceData, check_sequences
 
-__all__ = ["SeriesFlattener"]
+__all__ = ["SeriesFlattener", "SeriesSummary"]
 
 
 class SeriesFlattener(TransformerMixin, BaseEstimator):
@@ -243,19 +245,7 @@ class SeriesFlattener(TransformerMixin, BaseEstimator):
         )
 
     def _read(self, X, *, reset):
-        name = type(self).__name__
-        if isinstance(X, pd.DataFrame):
-            # Feature names without the id and time columns of a long frame.
-            keys = [c for c in (self.id_column, self.time_column) if c in X.columns]
-            _check_feature_names(self, X.iloc[:0].drop(columns=keys), reset=reset)
-        else:
-            _check_feature_names(self, X, reset=reset)
-        kwargs = {"id_column": self.id_column, "time_column": self.time_column}
-        if reset or _n_series(X, self.id_column) != 1:
-            return check_sequences(X, estimator_name=name, **kwargs)[0]
-        # check_sequences asks for 2 series (enough to fit); one is fine to transform.
-        data, _ = check_sequences(_twice(X, self.id_column), estimator_name=name, **kwargs)
-        return SequenceData(data.values[:1], data.lengths[:1])
+        return _read_series(self, X, reset=reset)
 
     def _flatten(self, data):
         values, n_timesteps = data.values, self.n_timesteps_
@@ -266,6 +256,184 @@ class SeriesFlattener(TransformerMixin, BaseEstimator):
         out = np.full((n, n_timesteps, d), np.nan)
         out[:, :t] = values
         return out.reshape(n, n_timesteps * d)
+
+
+# name -> function of (values (n, t, d) NaN-padded, lengths (n,)) -> (n, d)
+_STATISTICS = {
+    "mean": lambda v, lengths: np.nanmean(v, axis=1),
+    "std": lambda v, lengths: np.nanstd(v, axis=1),
+    "min": lambda v, lengths: np.nanmin(v, axis=1),
+    "max": lambda v, lengths: np.nanmax(v, axis=1),
+    "first": lambda v, lengths: v[:, 0],
+    "last": lambda v, lengths: v[np.arange(len(v)), lengths - 1],
+    "slope": lambda v, lengths: _slope(v, lengths),
+}
+
+
+class SeriesSummary(TransformerMixin, BaseEstimator):
+    """Summarise each series by a few statistics per feature.
+
+    A compact, length-free representation for plain scikit-learn estimators: one row
+    per series holding, for every feature, the statistics named in ``statistics``
+    computed over the series' valid steps. Series of different lengths give rows of the
+    same width and no NaN. It reads every format the samplers read.
+
+    Parameters
+    ----------
+    statistics : tuple of str, default=("mean", "std", "min", "max", "last", "slope")
+        Any of ``"mean"``, ``"std"``, ``"min"``, ``"max"``, ``"first"``, ``"last"`` and
+        ``"slope"`` (the least-squares slope per time step, 0 for a one-step series).
+    id_column, time_column : str, default=None
+        For a long DataFrame, as in :class:`SeriesFlattener`.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features of each step.
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of the features, when ``X`` was a DataFrame with string column names.
+
+    See Also
+    --------
+    SeriesFlattener : Every value of every step, one column each.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.preprocessing import SeriesSummary
+    >>> X = [np.array([1.0, 2.0, 3.0]), np.array([5.0, 3.0])]
+    >>> summary = SeriesSummary(statistics=("mean", "last", "slope")).fit(X)
+    >>> summary.transform(X)
+    array([[ 2.,  3.,  1.],
+           [ 4.,  3., -2.]])
+    >>> summary.get_feature_names_out().tolist()
+    ['f0_mean', 'f0_last', 'f0_slope']
+    """
+
+    _parameter_constraints: dict = {
+        "statistics": [tuple, list],
+        "id_column": "no_validation",
+        "time_column": "no_validation",
+    }
+
+    def __init__(
+        self,
+        statistics=("mean", "std", "min", "max", "last", "slope"),
+        *,
+        id_column=None,
+        time_column=None,
+    ):
+        self.statistics = statistics
+        self.id_column = id_column
+        self.time_column = time_column
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the statistics and learn the number of features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series, \
+                2-D array or DataFrame
+            Series, in any format the samplers read.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        unknown = [name for name in self.statistics if name not in _STATISTICS]
+        if unknown or not self.statistics:
+            raise ValueError(
+                f"Unknown statistics {unknown}; choose one or more of {sorted(_STATISTICS)}."
+                if unknown
+                else f"statistics is empty; choose one or more of {sorted(_STATISTICS)}."
+            )
+        self.n_features_in_ = _read_series(self, X, reset=True).n_features
+        return self
+
+    def transform(self, X):
+        """Summarise each series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series, \
+                2-D array or DataFrame
+            Series with the features seen in ``fit``, of any length.
+
+        Returns
+        -------
+        X_summary : ndarray of shape (n_series, n_features * len(statistics))
+            For each feature, its statistics in the order of ``statistics``.
+        """
+        check_is_fitted(self, "n_features_in_")
+        data = _read_series(self, X, reset=False)
+        if data.n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {data.n_features} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input; pass series with the same "
+                "features (last axis) as in fit."
+            )
+        columns = [_STATISTICS[name](data.values, data.lengths) for name in self.statistics]
+        return np.stack(columns, axis=2).reshape(data.n_series, -1)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, ``"{feature}_{statistic}"``.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Names of the input features. None uses ``feature_names_in_`` if defined,
+            else ``f0, f1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per output column.
+        """
+        check_is_fitted(self, "n_features_in_")
+        if input_features is None and not hasattr(self, "feature_names_in_"):
+            names = [f"f{j}" for j in range(self.n_features_in_)]
+        else:
+            names = list(_check_feature_names_in(self, input_features))
+        return np.asarray(
+            [f"{name}_{stat}" for name in names for stat in self.statistics], dtype=object
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+def _slope(values, lengths):
+    """Least-squares slope per step of each series and feature, over its valid steps."""
+    steps = np.arange(values.shape[1], dtype=np.float64)[None, :, None]
+    valid = ~np.isnan(values)
+    centred_steps = np.where(valid, steps - (lengths - 1)[:, None, None] / 2.0, 0.0)
+    centred_values = np.where(valid, values - np.nanmean(values, axis=1, keepdims=True), 0.0)
+    spread = np.sum(centred_steps**2, axis=1)
+    covariance = np.sum(centred_steps * centred_values, axis=1)
+    return np.divide(covariance, spread, out=np.zeros_like(covariance), where=spread > 0)
+
+
+def _read_series(transformer, X, *, reset):
+    """Checked series of ``X`` for a transformer with id_column and time_column."""
+    name = type(transformer).__name__
+    if isinstance(X, pd.DataFrame):
+        # Feature names without the id and time columns of a long frame.
+        keys = [c for c in (transformer.id_column, transformer.time_column) if c in X.columns]
+        _check_feature_names(transformer, X.iloc[:0].drop(columns=keys), reset=reset)
+    else:
+        _check_feature_names(transformer, X, reset=reset)
+    kwargs = {"id_column": transformer.id_column, "time_column": transformer.time_column}
+    if reset or _n_series(X, transformer.id_column) != 1:
+        return check_sequences(X, estimator_name=name, **kwargs)[0]
+    # check_sequences asks for 2 series (enough to fit); one is fine to transform.
+    data, _ = check_sequences(_twice(X, transformer.id_column), estimator_name=name, **kwargs)
+    return SequenceData(data.values[:1], data.lengths[:1])
 
 
 def _resample(values, n_timesteps):

@@ -267,6 +267,17 @@ def check_n_samples(n):
     return int(n)
 
 
+def sample_dtype(input_format):
+    """Float dtype to generate samples in: float32 when every feature is float32.
+
+    Generating straight into the output's dtype keeps a single copy of the samples.
+    """
+    dtypes = [pd.api.types.pandas_dtype(dt) for dt in input_format.dtypes]
+    if dtypes and all(dt == np.float32 for dt in dtypes):
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
 def restore_format(values, lengths, input_format):
     """Turn samples ``(n, n_timesteps, n_features)`` back into the user's format.
 
@@ -287,7 +298,7 @@ def restore_format(values, lengths, input_format):
     if kind == "array":
         return _cast(values, fmt.dtypes[0])
     if kind == "padded":
-        out = values.astype(fmt.dtypes[0])  # a float dtype: the input held NaN padding
+        out = values.astype(fmt.dtypes[0], copy=False)  # float: the input held NaN padding
         out[~time_mask(lengths, values.shape[1])] = np.nan
         return out
     if kind == "list":
@@ -592,5 +603,5 @@ def _cast(values, dtype):
             else pd.array(rounded.astype(np.int64), dtype=dtype)
         )
     if isinstance(dtype, np.dtype):
-        return values.astype(dtype)
+        return values.astype(dtype, copy=False)  # no second copy of a million series
     return pd.array(values, dtype=dtype)

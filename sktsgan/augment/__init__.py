@@ -1,0 +1,29 @@
+"""Augment training sets with synthetic series inside scikit-learn and imbalanced-learn.
+
+:class:`GANAugmenter` is an imbalanced-learn sampler (``fit_resample``) for
+:class:`imblearn.pipeline.Pipeline`; :class:`AugmentedClassifier` and
+:class:`AugmentedRegressor` do the same inside plain scikit-learn. Cheap baselines
+with the samplers' API (random over-sampling, jittering, scaling, time warping, SMOTE)
+go wherever a GAN sampler goes, so a GAN has to beat them.
+"""
+
+from ._augmenter import GANAugmenter
+from ._baselines import (
+    JitterSampler,
+    RandomSeriesSampler,
+    ScalingSampler,
+    SMOTESampler,
+    TimeWarpSampler,
+)
+from ._meta import AugmentedClassifier, AugmentedRegressor
+
+__all__ = [
+    "AugmentedClassifier",
+    "AugmentedRegressor",
+    "GANAugmenter",
+    "JitterSampler",
+    "RandomSeriesSampler",
+    "SMOTESampler",
+    "ScalingSampler",
+    "TimeWarpSampler",
+]

@@ -1,0 +1,309 @@
+"""GANAugmenter: add synthetic series to a training set, as an imbalanced-learn sampler."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from imblearn.base import BaseSampler
+from imblearn.utils import check_sampling_strategy, check_target_type
+from sklearn.base import _fit_context, clone
+from sklearn.preprocessing import label_binarize
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import _check_feature_names, _num_samples, check_consistent_length
+
+_MAX_SEED = 2**31 - 1
+
+
+class GANAugmenter(BaseSampler):
+    """Augment a training set with synthetic series drawn from a fitted sampler.
+
+    An imbalanced-learn sampler: ``fit_resample(X, y)`` fits a clone of ``sampler`` on
+    ``(X, y)`` (conditional on the classes) and returns the real data followed by the
+    synthetic series it draws, with their labels. As a step of
+    :class:`imblearn.pipeline.Pipeline` it acts during ``fit`` only, so cross-validation
+    scores are computed on real data alone; its sampler's settings are grid-searchable
+    as ``<step>__sampler__<parameter>``.
+
+    Unlike imbalanced-learn's own samplers it reads every input the samplers read:
+    3-D arrays ``(n_series, n_timesteps, n_features)``, NaN-padded arrays, lists of
+    series of different lengths, 2-D tabular arrays and DataFrames. The synthetic data
+    comes back in the same container, units and dtypes, appended after the real data.
+
+    Read more in :ref:`augmentation`.
+
+    Parameters
+    ----------
+    sampler : estimator with ``fit(X, y)`` and ``sample(n, y, random_state)``, \
+            default=None
+        The generative model, cloned before fitting: any sktsgan sampler
+        (:class:`~sktsgan.RCGANSampler`, :class:`~sktsgan.TimeGANSampler`, ...) or a
+        cheap baseline (:class:`~sktsgan.augment.JitterSampler`, ...). ``None`` means
+        ``RCGANSampler()``.
+    sampling_strategy : float, str, dict or callable, default="auto"
+        How many synthetic series to make per class, with imbalanced-learn's meaning for
+        over-samplers: ``"auto"`` / ``"not majority"`` (every class but the largest up
+        to the size of the largest), ``"minority"``, ``"not minority"``, ``"all"``, a
+        float (binary targets: the minority-to-majority ratio after resampling), a dict
+        ``{class: n_series_after_resampling}`` or a callable ``y -> dict``.
+    synthetic_ratio : float, default=None
+        Augment every class in proportion instead: add ``round(synthetic_ratio * n_c)``
+        synthetic series to a class of ``n_c`` real ones, so ``2.0`` triples the data set
+        and keeps its class proportions. Used instead of ``sampling_strategy``, which
+        must then be left at ``"auto"``. Without ``y`` (unsupervised augmentation) it
+        defaults to 1.0: as many synthetic series as real ones.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draw of synthetic series and, when the sampler's own
+        ``random_state`` is ``None``, its training: one seed then makes the whole
+        augmentation reproducible.
+
+    Attributes
+    ----------
+    sampler_ : estimator or None
+        The fitted clone of ``sampler``; ``None`` when the strategy asked for no
+        synthetic series (e.g. ``"auto"`` on balanced classes), in which case no model
+        is trained.
+    sampling_strategy_ : dict
+        Number of synthetic series added per class (key ``None`` without ``y``).
+    n_synthetic_ : int
+        Total number of synthetic series added by the last ``fit_resample``.
+
+    See Also
+    --------
+    AugmentedClassifier : The same augmentation inside a plain scikit-learn estimator.
+    imblearn.over_sampling.SMOTE : Interpolation-based over-sampling of tabular rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.augment import GANAugmenter, JitterSampler
+    >>> from sktsgan.datasets import make_waves
+    >>> X, y = make_waves(30, n_timesteps=20, weights=(0.7, 0.3), random_state=0)
+    >>> np.unique(y, return_counts=True)
+    (array(['sawtooth', 'sine'], dtype=object), array([ 9, 21]))
+    >>> augmenter = GANAugmenter(JitterSampler(), random_state=0)
+    >>> X_res, y_res = augmenter.fit_resample(X, y)      # minority up to the majority
+    >>> X_res.shape, np.unique(y_res, return_counts=True)[1]
+    ((42, 20, 1), array([21, 21]))
+    >>> augmenter.set_params(synthetic_ratio=1.0).fit_resample(X, y)[0].shape
+    (60, 20, 1)
+
+    A GAN sampler goes in the same place and its settings can be grid-searched:
+
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sktsgan import RCGANSampler
+    >>> from sktsgan.preprocessing import SeriesFlattener
+    >>> pipe = make_pipeline(
+    ...     GANAugmenter(RCGANSampler(n_epochs=2), random_state=0),
+    ...     SeriesFlattener(),
+    ...     LogisticRegression(),
+    ... ).fit(X, y)
+    >>> pipe.get_params()["ganaugmenter__sampler__n_epochs"]
+    2
+    """
+
+    _sampling_type = "over-sampling"
+
+    _parameter_constraints: dict = {
+        "sampler": [HasMethods(["fit", "sample"]), None],
+        "sampling_strategy": [Interval(Real, 0, 1, closed="right"), StrOptions({
+            "auto", "minority", "not majority", "not minority", "all"
+        }), dict, callable],
+        "synthetic_ratio": [Interval(Real, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }  # fmt: skip
+
+    def __init__(
+        self, sampler=None, *, sampling_strategy="auto", synthetic_ratio=None, random_state=None
+    ):
+        self.sampler = sampler
+        self.sampling_strategy = sampling_strategy
+        self.synthetic_ratio = synthetic_ratio
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Check the data and work out how many series each class will get.
+
+        Use :meth:`fit_resample`: ``fit`` only validates and sets ``sampling_strategy_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series, \
+                2-D array or DataFrame
+            Training data.
+        y : array-like of shape (n_series,), default=None
+            Class labels; ``None`` for unsupervised augmentation.
+
+        Returns
+        -------
+        self : object
+            The augmenter.
+        """
+        self.sampling_strategy_ = self._synthetic_counts(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_resample(self, X, y=None):
+        """Fit the sampler on ``(X, y)`` and return the real data plus synthetic series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series, \
+                2-D array or DataFrame
+            Training data, in any format the sampler reads except long DataFrames.
+        y : array-like of shape (n_series,), default=None
+            Class labels; ``None`` adds unconditional samples (``synthetic_ratio`` of
+            them per real series).
+
+        Returns
+        -------
+        X_resampled : same type as X
+            The real series followed by the synthetic ones.
+        y_resampled : ndarray or pandas Series of shape (n_series_resampled,) or None
+            Labels of ``X_resampled``; ``None`` when ``y`` is ``None``.
+        """
+        if not isinstance(X, pd.DataFrame | list | tuple | np.ndarray) and not sp.issparse(X):
+            X = np.asarray(X)  # array-likes: read them as arrays
+        self.sampling_strategy_ = self._synthetic_counts(X, y)
+        labels, one_vs_all = (None, False) if y is None else _check_labels(y)
+        X_res, labels_res = self._fit_resample(X, labels)
+        return X_res, None if y is None else _restore_labels(labels_res, y, labels, one_vs_all)
+
+    def _fit_resample(self, X, y):
+        counts = self.sampling_strategy_
+        self.n_synthetic_ = int(sum(counts.values()))
+        if self.n_synthetic_ == 0:
+            self.sampler_ = None
+            return X, y
+
+        sampler, draw_seed = seeded_clone(self.sampler, self.random_state)
+
+        if y is None:
+            self.sampler_ = sampler.fit(X)
+            X_new = self.sampler_.sample(self.n_synthetic_, random_state=draw_seed)
+            return _concatenate(X, X_new), None
+
+        self.sampler_ = sampler.fit(X, y)
+        wanted = np.concatenate(
+            [np.full(n, label, dtype=object) for label, n in counts.items() if n > 0]
+        )
+        X_new, y_new = self.sampler_.sample(len(wanted), y=wanted, random_state=draw_seed)
+        return _concatenate(X, X_new), np.concatenate([y, np.asarray(y_new, dtype=y.dtype)])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = True  # trailing-NaN padding of ragged series
+        tags.target_tags.required = False
+        return tags
+
+    def _synthetic_counts(self, X, y):
+        """Dict label -> number of synthetic series to add (key None without y)."""
+        if self.synthetic_ratio is not None and not _is_default_strategy(self.sampling_strategy):
+            raise ValueError(
+                f"Got synthetic_ratio={self.synthetic_ratio} and sampling_strategy="
+                f"{self.sampling_strategy!r}; they are two ways to say how many series "
+                "to add, so set only one of them (leave sampling_strategy='auto')."
+            )
+        if _is_long_frame(self.sampler):
+            raise ValueError(
+                "GANAugmenter returns the real and the synthetic series together, which "
+                "it cannot do for a long DataFrame (id_column is set on the sampler). "
+                "Pass the series as a 3-D array or a list of arrays instead."
+            )
+        if sp.issparse(X):
+            raise TypeError(
+                "GANAugmenter does not support sparse input: samplers learn dense "
+                "series; convert X with X.toarray()."
+            )
+        n_series = _num_samples(X)
+        self._check_n_features_and_names(X)
+        if y is None:
+            ratio = 1.0 if self.synthetic_ratio is None else self.synthetic_ratio
+            return {None: round(ratio * n_series)}
+        check_consistent_length(X, y)
+        labels, _ = _check_labels(y)
+        if self.synthetic_ratio is not None:
+            classes, class_counts = np.unique(labels, return_counts=True)
+            return {
+                label: round(self.synthetic_ratio * count)
+                for label, count in zip(classes.tolist(), class_counts)
+            }
+        return dict(check_sampling_strategy(self.sampling_strategy, labels, "over-sampling"))
+
+    def _check_n_features_and_names(self, X):
+        """Set n_features_in_ (last axis) and, for DataFrames, feature_names_in_."""
+        _check_feature_names(self, X, reset=True)
+        if isinstance(X, pd.DataFrame):
+            self.n_features_in_ = X.shape[1]
+        elif isinstance(X, np.ndarray):
+            self.n_features_in_ = 1 if X.ndim < 2 else X.shape[-1]
+        elif len(X):
+            self.n_features_in_ = 1 if np.ndim(X[0]) < 2 else np.shape(X[0])[-1]
+
+
+def _check_labels(y):
+    """Class labels as a 1-D array, and whether they came one-hot encoded."""
+    if np.ndim(y) == 2 and np.shape(y)[1] > 1 and type_of_target(y) != "multilabel-indicator":
+        raise ValueError(
+            f"y must be one class label per series, shape (n_series,), got shape "
+            f"{np.shape(y)}. GANAugmenter augments classification data; for "
+            "regression targets use sktsgan.augment.AugmentedRegressor."
+        )
+    check_classification_targets(y)
+    return check_target_type(np.asarray(y), indicate_one_vs_all=True)
+
+
+def _restore_labels(labels, y, original, one_vs_all):
+    """Resampled labels in the type of the user's ``y`` (Series, DataFrame, one-hot)."""
+    if one_vs_all:
+        labels = label_binarize(labels, classes=np.unique(original))
+    if isinstance(y, pd.Series):
+        return pd.Series(labels, name=y.name, dtype=y.dtype)
+    if isinstance(y, pd.DataFrame):
+        return pd.DataFrame(np.reshape(labels, (len(labels), -1)), columns=y.columns)
+    return labels
+
+
+def seeded_clone(sampler, random_state):
+    """An unfitted clone of ``sampler`` (RCGANSampler() for None) and a seed to draw with.
+
+    With ``random_state`` set, a sampler whose own ``random_state`` is None is seeded
+    from it, so one seed makes training and drawing reproducible; the draw seed is None
+    otherwise (``sample`` then continues the sampler's own stream).
+    """
+    if sampler is None:
+        from ..models import RCGANSampler
+
+        sampler = RCGANSampler()
+    sampler = clone(sampler)
+    if random_state is None:
+        return sampler, None
+    rng = check_random_state(random_state)
+    if sampler.get_params().get("random_state", 0) is None:
+        sampler.set_params(random_state=rng.randint(_MAX_SEED))
+    return sampler, rng.randint(_MAX_SEED)
+
+
+def _is_default_strategy(strategy):
+    return isinstance(strategy, str) and strategy == "auto"
+
+
+def _is_long_frame(sampler):
+    params = sampler.get_params() if sampler is not None else {}
+    return params.get("id_column") is not None
+
+
+def _concatenate(X, X_new):
+    """The real data followed by the synthetic data, in the container of ``X``."""
+    if isinstance(X, pd.DataFrame):
+        return pd.concat([X, X_new], ignore_index=True)
+    if isinstance(X, np.ndarray):
+        return np.concatenate([X, np.asarray(X_new, dtype=X.dtype)])
+    return [*X, *X_new]

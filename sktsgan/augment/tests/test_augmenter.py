@@ -1,0 +1,190 @@
+"""GANAugmenter: counts per strategy, formats, leak-free pipelines, grid search, seeds."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+from imblearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_validate
+
+from sktsgan import RCGANSampler
+from sktsgan.augment import GANAugmenter, JitterSampler, RandomSeriesSampler
+from sktsgan.preprocessing import SeriesFlattener
+
+# imbalanced-learn's sampler checks and scikit-learn's, with a fast sampler inside.
+_EXPECTED_FAILURES = {
+    "check_samplers_sparse": "samplers learn dense series: sparse X is refused with a "
+    "TypeError that says to call X.toarray()",
+    "check_samplers_nan": "NaN inside a series is refused with a ValueError that says "
+    "to impute; NaN is read as padding only at the end of a series",
+    "check_samplers_list": "a list is read as a list of series of (possibly) different "
+    "lengths, the samplers' data contract, not as a list of tabular rows",
+}
+
+
+@parametrize_with_checks(
+    [GANAugmenter(RandomSeriesSampler(), random_state=0)],
+    expected_failed_checks=lambda estimator: _EXPECTED_FAILURES,
+)
+def test_imbalanced_learn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def unbalanced():
+    """12 series of class "a" (level +3) and 4 of class "b" (level -3)."""
+    rng = np.random.RandomState(0)
+    y = np.array(["a"] * 12 + ["b"] * 4)
+    X = rng.normal(size=(16, 6, 2)) + np.where(y == "a", 3.0, -3.0)[:, None, None]
+    return X, y
+
+
+def counts(y):
+    labels, n = np.unique(y, return_counts=True)
+    return dict(zip(labels.tolist(), n.tolist()))
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, {"a": 12, "b": 12}),
+        ({"sampling_strategy": "minority"}, {"a": 12, "b": 12}),
+        ({"sampling_strategy": "all"}, {"a": 12, "b": 12}),
+        ({"sampling_strategy": 0.5}, {"a": 12, "b": 6}),
+        ({"sampling_strategy": {"a": 15, "b": 5}}, {"a": 15, "b": 5}),
+        ({"sampling_strategy": lambda y: {"b": 8}}, {"a": 12, "b": 8}),
+        ({"synthetic_ratio": 2.0}, {"a": 36, "b": 12}),
+        ({"synthetic_ratio": 0.5}, {"a": 18, "b": 6}),
+    ],
+)
+def test_counts_follow_the_strategy(unbalanced, params, expected):
+    X, y = unbalanced
+    augmenter = GANAugmenter(RandomSeriesSampler(), random_state=0, **params)
+    X_res, y_res = augmenter.fit_resample(X, y)
+    assert counts(y_res) == expected
+    assert X_res.shape == (sum(expected.values()), 6, 2)
+    assert augmenter.n_synthetic_ == len(y_res) - len(y)
+
+
+def test_real_data_first_then_synthetic_of_the_right_class(unbalanced):
+    X, y = unbalanced
+    X_res, y_res = GANAugmenter(RandomSeriesSampler(), random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res[:16], X)
+    np.testing.assert_array_equal(y_res[:16], y)
+    # random over-sampling copies series of the class asked for
+    real_b = {x.tobytes() for x in X[y == "b"]}
+    assert all(x.tobytes() in real_b for x in X_res[16:])
+    assert set(y_res[16:]) == {"b"}
+
+
+class SpySampler(RandomSeriesSampler):
+    """Random over-sampling that records what it was fitted on and asked for."""
+
+    def fit(self, X, y=None):
+        self.fit_labels_ = None if y is None else list(y)
+        return super().fit(X, y)
+
+    def sample(self, n, y=None, *, random_state=None):
+        self.asked_ = (n, None if y is None else list(y))
+        return super().sample(n, y, random_state=random_state)
+
+
+def test_sampler_learns_every_class_and_is_asked_for_the_missing_ones(unbalanced):
+    X, y = unbalanced
+    strategy = {"a": 14, "b": 30}
+    augmenter = GANAugmenter(SpySampler(), sampling_strategy=strategy, random_state=0)
+    _, y_res = augmenter.fit_resample(X, y)
+    assert augmenter.sampler_.fit_labels_ == y.tolist()  # conditional on all classes
+    assert augmenter.sampler_.asked_ == (28, ["a"] * 2 + ["b"] * 26)
+    assert counts(y_res) == strategy
+    assert augmenter.sampling_strategy_ == {"a": 2, "b": 26}
+
+
+def test_same_seed_same_augmentation(unbalanced):
+    X, y = unbalanced
+    sampler = RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=2)
+    first = GANAugmenter(sampler, random_state=3).fit_resample(X, y)[0]
+    second = GANAugmenter(sampler, random_state=3).fit_resample(X, y)[0]
+    third = GANAugmenter(sampler, random_state=4).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(first, second)
+    assert not np.allclose(first[16:], third[16:])
+    assert sampler.random_state is None  # the user's sampler is left alone
+
+
+def test_nothing_to_add_trains_nothing():
+    X = np.random.RandomState(0).normal(size=(8, 5, 1))
+    y = np.array([0, 1] * 4)
+    augmenter = GANAugmenter(RCGANSampler(n_epochs=1))
+    X_res, y_res = augmenter.fit_resample(X, y)
+    assert X_res is X
+    np.testing.assert_array_equal(y_res, y)
+    assert augmenter.sampler_ is None and augmenter.n_synthetic_ == 0
+
+
+def test_without_labels_adds_unconditional_series():
+    X = np.random.RandomState(0).normal(size=(10, 5, 2))
+    X_res, y_res = GANAugmenter(JitterSampler(), random_state=0).fit_resample(X)
+    assert y_res is None and X_res.shape == (20, 5, 2)
+    X_res, _ = GANAugmenter(JitterSampler(), synthetic_ratio=3, random_state=0).fit_resample(X)
+    assert X_res.shape == (40, 5, 2)
+
+
+def test_formats_come_back_as_given(unbalanced):
+    X, y = unbalanced
+    augmenter = GANAugmenter(RandomSeriesSampler(), random_state=0)
+
+    ragged = [x[: 3 + i % 4] for i, x in enumerate(X)]
+    X_res, y_res = augmenter.fit_resample(ragged, pd.Series(y, name="label"))
+    assert isinstance(X_res, list) and len(X_res) == 24
+    assert {len(x) for x in X_res} <= {3, 4, 5, 6}
+    assert isinstance(y_res, pd.Series) and y_res.name == "label" and len(y_res) == 24
+
+    frame = pd.DataFrame({"price": X[:, 0, 0], "volume": np.arange(16)})
+    X_res, y_res = augmenter.fit_resample(frame, y)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["price", "volume"]
+    assert X_res["volume"].dtype == frame["volume"].dtype and len(X_res) == 24
+
+
+@pytest.mark.parametrize(
+    "params, y, message",
+    [
+        ({"synthetic_ratio": 1.0, "sampling_strategy": "minority"}, None, "set only one"),
+        ({}, np.linspace(0, 1, 16), "Unknown label type"),
+        ({}, np.arange(32).reshape(16, 2), "one class label per series"),
+        ({"sampler": RCGANSampler(id_column="id")}, None, "long DataFrame"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_reason(unbalanced, params, y, message):
+    X, labels = unbalanced
+    augmenter = GANAugmenter(**{"sampler": RandomSeriesSampler(), **params})
+    with pytest.raises(ValueError, match=message):
+        augmenter.fit_resample(X, labels if y is None else y)
+
+
+def test_imblearn_pipeline_augments_during_fit_only(unbalanced, counting_classifier):
+    X, y = unbalanced
+    pipe = make_imblearn_pipeline(
+        GANAugmenter(RandomSeriesSampler(), synthetic_ratio=1.0, random_state=0),
+        SeriesFlattener(),
+        counting_classifier,
+    )
+    result = cross_validate(pipe, X, y, cv=2, return_estimator=True)
+    for fitted in result["estimator"]:
+        assert fitted[-1].n_fit_ == 16  # 8 real + 8 synthetic per training fold
+        assert fitted[-1].n_predict_ == 8  # the real validation fold alone
+    assert np.all(result["test_score"] == 1.0)
+
+
+def test_grid_search_reaches_the_sampler_settings(unbalanced):
+    X, y = unbalanced
+    pipe = make_imblearn_pipeline(
+        GANAugmenter(RCGANSampler(latent_dim=2, n_epochs=1), random_state=0),
+        SeriesFlattener(),
+        LogisticRegression(),
+    )
+    grid = {"ganaugmenter__sampler__hidden_size": [2, 4]}
+    search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
+    fitted = search.best_estimator_[0].sampler_
+    assert fitted.hidden_size == search.best_params_["ganaugmenter__sampler__hidden_size"]
+    assert fitted.engine_.module_.generator.readout.in_features == fitted.hidden_size
