@@ -5,6 +5,7 @@ from ._fused_gru import fused_gru, native_recurrence
 from ._losses import (
     bce_discriminator_loss,
     bce_generator_loss,
+    crps_loss,
     feature_matching_loss,
     gradient_penalty,
     masked_mean,
@@ -22,6 +23,7 @@ __all__ = [
     "TrainingPhase",
     "bce_discriminator_loss",
     "bce_generator_loss",
+    "crps_loss",
     "feature_matching_loss",
     "fused_gru",
     "gradient_penalty",

@@ -141,3 +141,25 @@ def feature_matching_loss(real_features, fake_features, mask, condition=None):
     gap = ((real_mean - fake_mean) ** 2).sum(dim=2)  # (time, class)
     present = (count > 0).to(gap.dtype)
     return (gap * present).sum() / present.sum().clamp_min(1.0)
+
+
+def crps_loss(real, paths, mask):
+    """Fair ensemble CRPS of drawn ``paths`` ``(batch, m, time, features)``, m >= 2.
+
+    ``E|X - y| - E|X - X'| / 2`` per value, the second mean over the ``m (m - 1)``
+    pairs of distinct draws so that its minimum is at the real distribution (Ferro
+    2014); averaged over the steps where ``mask`` ``(batch, time)`` is 1.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import crps_loss
+    >>> paths = torch.tensor([0.0, 2.0]).reshape(1, 2, 1, 1)  # two draws, 0 and 2
+    >>> crps_loss(torch.ones(1, 1, 1), paths, torch.ones(1, 1))  # 1 - 2 / 2
+    tensor(0.)
+    """
+    m = paths.shape[1]
+    error = (paths - real[:, None]).abs().mean(dim=1)
+    spread = (paths[:, :, None] - paths[:, None, :]).abs().sum(dim=(1, 2)) / (m * (m - 1))
+    per_step = (error - spread / 2).mean(dim=-1)
+    return (per_step * mask).sum() / mask.sum().clamp_min(1.0)
