@@ -5,6 +5,7 @@ have drawn next, and must refuse (never load, never run) anything that is not a 
 sktsgan model file. A new sampler joins by adding a fast configuration to ``SAMPLERS``.
 """
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -112,10 +113,11 @@ def test_round_trip_gives_identical_samples_and_continues_the_stream(fitted, nam
 
 @pytest.mark.parametrize("how", ["pickle", "safe"])
 @pytest.mark.parametrize("name", IDS[:4])
-def test_engine_comes_back_whole(fitted, name, how, tmp_path):
-    """Weights, optimiser states, history, and players' weights that are the module's."""
+def test_engine_comes_back_whole_and_trains_on(fitted, labelled, name, how, tmp_path):
+    """Weights, optimiser states and history come back, and training can go on."""
     engine = fitted[name].engine_
-    loaded = round_trip(fitted[name], how, tmp_path).engine_
+    model = round_trip(fitted[name], how, tmp_path)
+    loaded = model.engine_
     for (key, a), (_, b) in zip(
         engine.module_.state_dict().items(), loaded.module_.state_dict().items()
     ):
@@ -128,9 +130,13 @@ def test_engine_comes_back_whole(fitted, name, how, tmp_path):
             for key, value in state.items():
                 assert torch.equal(value, b["state"][index][key])
     assert list(loaded.history_) == list(engine.history_)
-    parameters = {id(p) for p in loaded.module_.parameters()}
-    for weights in loaded._player_weights.values():
-        assert {id(p) for p in weights} <= parameters  # steps go to the live weights
+    data, _, labels = model._read_training_data(*labelled)
+    tensors = model._training_tensors(data, labels, "cpu")
+    phase = dataclasses.replace(model._training_phases(1)[-1], n_epochs=1)
+    before = [p.detach().clone() for p in loaded.module_.parameters()]
+    loaded.run_phase(tensors, phase)
+    changed = [not torch.equal(a, b) for a, b in zip(before, loaded.module_.parameters())]
+    assert sum(changed) > len(changed) / 2
 
 
 def test_safe_load_shares_the_history_and_keeps_global_random_state(fitted, tmp_path):
