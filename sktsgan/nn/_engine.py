@@ -159,11 +159,8 @@ class AdversarialNet(NeuralNet):
         player_lr = self.player_lr or {}
         players = self.module_.player_parameters()
         self.players_ = list(players)
-        # which weights each player trains, looked up on every update of the step; the
-        # parameters themselves (not their ids) so that pickles keep the link
-        self._player_weights = {
-            player: [parameter for _, parameter in named] for player, named in players.items()
-        }
+        # which weights each player trains, looked up on every update of the step
+        self._player_weights = _weights_by_player(players)
         for player, named_parameters in players.items():
             args, kwargs = self.get_params_for_optimizer("optimizer", named_parameters)
             kwargs["lr"] = player_lr.get(player, kwargs.get("lr", self.lr))
@@ -171,6 +168,21 @@ class AdversarialNet(NeuralNet):
         self.phase_name_ = None
         self.min_loss_ = {}
         return self
+
+    def __getstate__(self):
+        # skorch pickles module_ and the optimisers in a block of their own, read back
+        # with map_location. The players' weights are module_'s parameters: pickled with
+        # the rest they would come back as copies, no longer the weights the optimisers
+        # step, and as CUDA tensors that a CPU-only machine cannot read. They are looked
+        # up again from module_ when unpickled.
+        state = super().__getstate__()
+        state.pop("_player_weights", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "module_" in self.__dict__ and "players_" in self.__dict__:
+            self._player_weights = _weights_by_player(self.module_.player_parameters())
 
     def run_phase(self, tensors, phase):
         """Train for one :class:`TrainingPhase` on a dict of device tensors."""
@@ -244,3 +256,8 @@ class AdversarialNet(NeuralNet):
                 f"{means[list(totals).index(bad[0])]}. Lower the learning rate, or use "
                 "loss='wgan-gp', which is more stable."
             )
+
+
+def _weights_by_player(players):
+    """``{player: [parameter, ...]}`` from ``{player: named_parameters}``."""
+    return {player: [parameter for _, parameter in named] for player, named in players.items()}

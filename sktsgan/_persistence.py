@@ -1,0 +1,578 @@
+"""Save fitted samplers to a file that loads without running code, and load them back.
+
+A model file is a zip archive of:
+
+``metadata.json``
+    The format name and version, the versions of sktsgan (and of torch, numpy,
+    scikit-learn, skorch) that wrote it, the estimator's class name, its parameters,
+    its fitted attributes and the SHA-256 of every other entry.
+``weights.pt``
+    The engine's state dicts (networks, criterion, one optimiser per player) as CPU
+    tensors, written by ``torch.save`` and read by ``torch.load(weights_only=True)``.
+``arrays/<i>.npy``
+    Every array of the fitted attributes but those of Python objects, read by
+    ``numpy.load(allow_pickle=False)``.
+
+Values are JSON plus a few tagged types (tuple, dict, numpy scalar, array and dtype,
+pandas dtype, ``RandomState``, skorch ``History``, and objects of a short allow-list of
+classes rebuilt from their attributes). Classes are looked up by name in allow-lists,
+never imported from a name written in the file, so loading never runs code from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import io
+import json
+import os
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sklearn
+import skorch
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+from skorch.history import History
+
+from ._version import __version__
+from .base import _SamplerMixin
+from .utils._torch import resolve_device, seeded_torch
+
+__all__ = ["FORMAT_VERSION", "ModelFileError", "load"]
+
+FORMAT_NAME = "sktsgan-model"
+# Raise when a change to the layout or the encoding makes files unreadable for older
+# readers, and keep reading the versions that can still be read.
+FORMAT_VERSION = 1
+_READABLE_VERSIONS = (1,)
+_METADATA = "metadata.json"
+_WEIGHTS = "weights.pt"
+_PLAIN = (type(None), bool, int, float, str)
+# numpy scalar kinds stored as JSON values: bool, integers, floats, strings
+_SCALAR_KINDS = "biufU"
+
+
+class ModelFileError(ValueError):
+    """A file :func:`sktsgan.load` refuses: not an sktsgan model, damaged, or incompatible.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import sktsgan
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = path.write_text("not a model")
+    >>> sktsgan.load(path)
+    Traceback (most recent call last):
+    ...
+    sktsgan.ModelFileError: ... is not an sktsgan model file: ...
+    """
+
+
+ModelFileError.__module__ = "sktsgan"  # where users import it from
+
+
+def load(path, *, device="cpu"):
+    """Load a sampler saved with ``sampler.save(path)``, without running code from the file.
+
+    The parameters and fitted attributes are read from JSON and ``.npy`` entries
+    (``allow_pickle=False``), the networks are rebuilt from the parameters and their
+    weights read with ``torch.load(weights_only=True)``: nothing in the file is
+    unpickled, so a file from an untrusted source cannot run code. Every entry is
+    checked against its SHA-256, so a damaged file is refused rather than loaded.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by ``save``.
+    device : {"cpu", "cuda", "auto"} or str, default="cpu"
+        Where to put the networks. A sampler trained on a GPU loads on a CPU-only
+        machine with the default. The ``device`` parameter is restored as saved
+        (``set_params(device="cpu")`` before refitting on a machine without the GPU).
+
+    Returns
+    -------
+    sampler : estimator
+        The fitted sampler. It gives the same samples as the saved one and continues
+        its stream of draws: ``sample(n)`` after loading returns what ``sample(n)``
+        on the saved sampler would have returned next (on the same device). The
+        optimiser states are restored too.
+
+    Raises
+    ------
+    ModelFileError
+        A ``ValueError`` for a file that is not an sktsgan model, is truncated or
+        damaged, names a class that is not an sktsgan sampler, holds anything but
+        tensors where the weights are, or comes from an incompatible format version.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import sktsgan
+    >>> from sktsgan import RCGANSampler
+    >>> from sktsgan.datasets import make_sines
+    >>> X = make_sines(32, n_timesteps=8, random_state=0)
+    >>> sampler = RCGANSampler(hidden_size=4, n_epochs=1, random_state=0).fit(X)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "rcgan.sktsgan"
+    >>> sampler.save(path)
+    >>> loaded = sktsgan.load(path)
+    >>> bool((loaded.sample(4) == sampler.sample(4)).all())
+    True
+    """
+    device = resolve_device(device)
+    name = os.fspath(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ModelFileError(
+            f"{name} is not an sktsgan model file: it is not a zip archive, or it is "
+            "truncated. Model files are written by sampler.save(path); a pickle or joblib "
+            "file loads with joblib.load, only if you trust where it came from."
+        ) from None
+    with archive:
+        metadata = _read_metadata(archive, name)
+        entries = _read_entries(archive, metadata, name)
+        try:
+            return _rebuild(metadata, entries, device, name)
+        except ModelFileError:
+            raise
+        except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
+            raise ModelFileError(
+                f"{name} could not be read back ({type(exc).__name__}: {exc}). It was "
+                f"written by sktsgan {metadata.get('sktsgan_version')!r} and this is "
+                f"sktsgan {__version__}; the file is damaged or from an incompatible "
+                "version."
+            ) from exc
+
+
+def save_sampler(estimator, path):
+    """Write a fitted sampler to ``path``; the implementation of ``sampler.save``."""
+    check_is_fitted(estimator, estimator._fitted_attribute)
+    cls = type(estimator)
+    if _sampler_classes().get(cls.__name__) is not cls:
+        raise ValueError(
+            f"{cls.__qualname__} (module {cls.__module__}) is not one of sktsgan's samplers, "
+            "so a model file cannot name it. Save it with joblib or pickle instead (and "
+            "load such files only from sources you trust)."
+        )
+    writer = _Writer()
+    params = estimator.get_params(deep=False)
+    state = {key: value for key, value in vars(estimator).items() if key not in params}
+    engine = state.pop("engine_", None)
+    metadata = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "sktsgan_version": __version__,
+        "library_versions": {
+            "torch": torch.__version__,
+            "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__,
+            "skorch": skorch.__version__,
+        },
+        "estimator": cls.__name__,
+        "params": {
+            key: writer.encode(value, f"parameter {key!r}") for key, value in params.items()
+        },
+        "fitted": {key: writer.encode(value, key) for key, value in state.items()},
+        "engine": None,
+    }
+    entries = {}
+    if engine is not None:
+        if not hasattr(estimator, "_engine_dims"):
+            raise ValueError(
+                f"{cls.__name__} was fitted without recording _engine_dims, so its engine "
+                "cannot be rebuilt; its fit must go through BaseSequenceSampler.fit."
+            )
+        components = [*engine._modules, *engine._criteria, *engine._optimizers]
+        weights = {key: _to_cpu(getattr(engine, key + "_").state_dict()) for key in components}
+        buffer = io.BytesIO()
+        torch.save(weights, buffer)
+        entries[_WEIGHTS] = buffer.getvalue()
+        shared = engine.history_ is state.get("history_")
+        metadata["engine"] = {
+            "batch_size": writer.encode(engine.batch_size, "engine_.batch_size"),
+            "device": str(engine.device),
+            "components": components,
+            "history": None if shared else writer.encode(engine.history_, "engine_.history_"),
+        }
+    for entry, array in writer.arrays.items():
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        entries[entry] = buffer.getvalue()
+    metadata["entries"] = {entry: _sha256(data) for entry, data in entries.items()}
+    _write_atomically(Path(path), json.dumps(metadata, indent=1).encode("utf-8"), entries)
+
+
+# -- the allow-lists ----------------------------------------------------------------------
+
+
+def _sampler_classes():
+    """``{name: class}`` of every concrete sampler defined in sktsgan (the allow-list)."""
+    from . import augment, models  # noqa: F401  (defining the classes registers them)
+
+    found = {}
+    stack = [_SamplerMixin]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        module = cls.__module__
+        if (
+            module.split(".")[0] == "sktsgan"
+            and ".tests" not in module
+            and not cls.__name__.startswith("_")
+            and not inspect.isabstract(cls)
+        ):
+            found[cls.__name__] = cls
+    return found
+
+
+def _object_classes():
+    """Classes whose objects may sit in fitted attributes, rebuilt from their attributes.
+
+    A sampler that keeps an object of another class in a fitted attribute cannot be
+    saved (``save`` names the attribute) until the class is added here.
+    """
+    from sklearn import preprocessing
+
+    from .utils.validation import InputFormat, LabelInfo
+
+    sklearn_names = [
+        "LabelEncoder",
+        "MaxAbsScaler",
+        "MinMaxScaler",
+        "OneHotEncoder",
+        "OrdinalEncoder",
+        "RobustScaler",
+        "StandardScaler",
+    ]
+    classes = [InputFormat, LabelInfo, *(getattr(preprocessing, name) for name in sklearn_names)]
+    return {cls.__name__: cls for cls in classes}
+
+
+# -- encoding -------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Turns values into JSON; arrays go to ``arrays`` (entry name -> ndarray)."""
+
+    def __init__(self):
+        self.arrays = {}
+        self.objects = _object_classes()
+
+    def encode(self, value, where):
+        if isinstance(value, np.generic):  # before the plain types: np.float64 is a float
+            return self._scalar(value, where)
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is list:
+            return [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
+        if kind is tuple:
+            items = [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
+            return {"type": "tuple", "items": items}
+        if kind is dict:
+            if all(type(key) is str for key in value):  # readable in the JSON
+                items = {
+                    key: self.encode(item, f"{where}[{key!r}]") for key, item in value.items()
+                }
+                return {"type": "dict", "value": items}
+            items = [
+                [self.encode(key, f"{where} (a key)"), self.encode(item, f"{where}[{key!r}]")]
+                for key, item in value.items()
+            ]
+            return {"type": "dict", "items": items}
+        if kind is np.ndarray:
+            return self._array(value, where)
+        if isinstance(value, np.dtype):
+            return {"type": "dtype", "str": self._check_dtype(value, value.str, where)}
+        if isinstance(value, pd.api.extensions.ExtensionDtype):
+            return {"type": "pandas_dtype", "name": self._check_dtype(value, str(value), where)}
+        if kind is np.random.RandomState:
+            return {"type": "RandomState", "state": self.encode(value.get_state(), where)}
+        if kind is History:
+            return {"type": "History", "items": self.encode(list(value), where)}
+        if self.objects.get(kind.__name__) is kind:
+            state = value.__getstate__() if isinstance(value, BaseEstimator) else vars(value)
+            return {
+                "type": "object",
+                "class": kind.__name__,
+                "state": self.encode(dict(state), f"{where} ({kind.__name__})"),
+            }
+        raise self._refuse(value, where)
+
+    def _scalar(self, value, where):
+        if value.dtype.kind not in _SCALAR_KINDS:
+            raise self._refuse(value, where)
+        return {"type": "scalar", "dtype": value.dtype.str, "value": value.item()}
+
+    def _array(self, value, where):
+        if value.dtype.kind != "O":
+            entry = f"arrays/{len(self.arrays)}.npy"
+            self.arrays[entry] = value
+            return {"type": "ndarray", "entry": entry}
+        items = [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value.ravel())]
+        return {"type": "object_array", "shape": list(value.shape), "items": items}
+
+    def _check_dtype(self, dtype, text, where):
+        if _dtype_from(text) != dtype:
+            raise self._refuse(dtype, where)
+        return text
+
+    @staticmethod
+    def _refuse(value, where):
+        hint = ""
+        if where.startswith("classes_"):
+            hint = (
+                " Class labels must be str, int, float or bool to be saved: fit with "
+                "encoded labels (e.g. sklearn.preprocessing.LabelEncoder)."
+            )
+        elif where.startswith("parameter"):
+            hint = (
+                " Set the parameter to a storable value first (for callbacks, "
+                "set_params(callbacks=None): it does not change the fitted model)."
+            )
+        return ValueError(
+            f"Cannot save {where}: a {type(value).__qualname__} ({value!r:.80}) is not a "
+            "value the safe model format stores (None, bool, int, float, str, numpy "
+            "numbers, arrays and dtypes, lists, tuples, dicts, and a few known classes)."
+            f"{hint} Or use joblib or pickle, for files you trust."
+        )
+
+
+class _Reader:
+    """Turns what :class:`_Writer` wrote back into values, constructing allow-listed types."""
+
+    def __init__(self, read_array):
+        self.read_array = read_array
+        self.objects = _object_classes()
+
+    def decode(self, value):
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is list:
+            return [self.decode(item) for item in value]
+        if kind is not dict:
+            raise ValueError(f"unexpected JSON value of type {kind.__name__}")
+        tag = value.get("type")
+        if tag == "tuple":
+            return tuple(self.decode(item) for item in value["items"])
+        if tag == "dict":
+            if "value" in value:
+                return {key: self.decode(item) for key, item in value["value"].items()}
+            return {self.decode(key): self.decode(item) for key, item in value["items"]}
+        if tag == "scalar":
+            dtype = _dtype_from(value["dtype"])
+            if dtype.kind not in _SCALAR_KINDS:
+                raise ValueError(f"a scalar of dtype {dtype} is not stored by this format")
+            return np.asarray(value["value"], dtype=dtype)[()]
+        if tag == "ndarray":
+            return self.read_array(value["entry"])
+        if tag == "object_array":
+            items = [self.decode(item) for item in value["items"]]
+            array = np.empty(len(items), dtype=object)
+            for i, item in enumerate(items):  # one by one: a tuple stays one item
+                array[i] = item
+            return array.reshape(value["shape"])
+        if tag == "dtype":
+            return _dtype_from(value["str"])
+        if tag == "pandas_dtype":
+            return _dtype_from(value["name"])
+        if tag == "RandomState":
+            rng = np.random.RandomState()
+            rng.set_state(self.decode(value["state"]))
+            return rng
+        if tag == "History":
+            return History(self.decode(value["items"]))
+        if tag == "object":
+            cls = self.objects.get(value["class"])
+            if cls is None:
+                raise ModelFileError(
+                    f"the file holds an object of class {value['class']!r}, which is not one "
+                    "sktsgan stores; refused."
+                )
+            state = self.decode(value["state"])
+            if type(state) is not dict or not all(type(key) is str for key in state):
+                raise ValueError(f"the attributes of a {cls.__name__} are not a dict of names")
+            obj = cls.__new__(cls)
+            if isinstance(obj, BaseEstimator):
+                obj.__setstate__(state)  # warns if scikit-learn's version differs
+            else:
+                obj.__dict__.update(state)
+            return obj
+        raise ValueError(f"unknown value type {tag!r}")
+
+
+def _dtype_from(text):
+    if type(text) is not str:
+        raise ValueError(f"a dtype must be written as a string, got {type(text).__name__}")
+    return pd.api.types.pandas_dtype(text)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _read_metadata(archive, name):
+    try:
+        raw = archive.read(_METADATA)
+    except KeyError:
+        raise ModelFileError(
+            f"{name} is not an sktsgan model file: the zip archive has no {_METADATA} "
+            "(a torch.save file is a zip archive too). Model files are written by "
+            "sampler.save(path)."
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _damaged(name, _METADATA, exc) from exc
+    try:
+        metadata = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _damaged(name, _METADATA, exc) from exc
+    if type(metadata) is not dict or metadata.get("format") != FORMAT_NAME:
+        raise ModelFileError(
+            f"{name} is not an sktsgan model file: its {_METADATA} does not say format "
+            f"{FORMAT_NAME!r}."
+        )
+    version = metadata.get("format_version")
+    written_by = metadata.get("sktsgan_version")
+    if type(version) is not int:
+        raise _damaged(name, _METADATA, f"format_version is {version!r}, not an integer")
+    if version not in _READABLE_VERSIONS:
+        readable = ", ".join(map(str, _READABLE_VERSIONS))
+        fix = (
+            "Upgrade sktsgan (pip install --upgrade sktsgan) to load it."
+            if version > FORMAT_VERSION
+            else f"Load it with sktsgan {written_by}, which wrote it."
+        )
+        raise ModelFileError(
+            f"{name} was written by sktsgan {written_by} in model format version {version}; "
+            f"this sktsgan {__version__} reads format version {readable}. {fix}"
+        )
+    return metadata
+
+
+def _read_entries(archive, metadata, name):
+    """Every entry listed in the metadata, checked against its SHA-256."""
+    listed = metadata.get("entries")
+    if type(listed) is not dict:
+        raise _damaged(name, _METADATA, "it lists no entries")
+    entries = {}
+    for entry, digest in listed.items():
+        try:
+            data = archive.read(entry)  # zipfile checks the entry's CRC-32 too
+        except KeyError:
+            raise ModelFileError(
+                f"{name} is incomplete: the entry {entry!r} its {_METADATA} lists is missing."
+            ) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise _damaged(name, entry, exc) from exc
+        if _sha256(data) != digest:
+            raise _damaged(name, entry, "its SHA-256 differs from the one recorded at save")
+        entries[entry] = data
+    return entries
+
+
+def _rebuild(metadata, entries, device, name):
+    classes = _sampler_classes()
+    estimator_name = metadata.get("estimator")
+    cls = classes.get(estimator_name) if type(estimator_name) is str else None
+    if cls is None:
+        raise ModelFileError(
+            f"{name} names the estimator class {estimator_name!r}, which is not an sktsgan "
+            f"sampler; refused. Samplers this sktsgan loads: {', '.join(sorted(classes))}."
+        )
+
+    def read_array(entry):
+        return np.load(io.BytesIO(entries[entry]), allow_pickle=False)
+
+    reader = _Reader(read_array)
+    params = {key: reader.decode(value) for key, value in metadata["params"].items()}
+    estimator = cls(**params)
+    fitted = {key: reader.decode(value) for key, value in metadata["fitted"].items()}
+    if any(type(key) is not str or key in params for key in fitted):
+        raise ValueError("the fitted attributes must be names other than the parameters")
+    estimator.__dict__.update(fitted)
+    engine_info = metadata["engine"]
+    if engine_info is not None:
+        estimator.engine_ = _rebuild_engine(estimator, engine_info, entries, reader, device, name)
+    check_is_fitted(estimator, estimator._fitted_attribute)
+    return estimator
+
+
+def _rebuild_engine(estimator, info, entries, reader, device, name):
+    if _WEIGHTS not in entries:
+        raise ModelFileError(f"{name} is incomplete: it lists no {_WEIGHTS} entry.")
+    try:
+        weights = torch.load(io.BytesIO(entries[_WEIGHTS]), map_location=device, weights_only=True)
+    except Exception as exc:  # whatever torch refuses: the entry is not plain tensors
+        raise ModelFileError(
+            f"{name}: {_WEIGHTS} could not be read with torch's weights-only loading "
+            f"({type(exc).__name__}: {str(exc)[:300]}); refused."
+        ) from exc
+    n_features, n_classes = estimator._engine_dims
+    engine = estimator._make_engine(
+        n_features, n_classes, reader.decode(info["batch_size"]), device
+    )
+    with seeded_torch(0, device):  # initial weights are overwritten; user state kept
+        engine.initialize()
+    components = [*engine._modules, *engine._criteria, *engine._optimizers]
+    if type(weights) is not dict or sorted(weights) != sorted(components):
+        found = sorted(weights) if type(weights) is dict else type(weights).__name__
+        raise ValueError(
+            f"the weights are for {found}, the rebuilt engine has {sorted(components)}"
+        )
+    for key in components:
+        getattr(engine, key + "_").load_state_dict(weights[key])
+    history = estimator.__dict__.get("history_") if info["history"] is None else None
+    engine.history_ = history if history is not None else reader.decode(info["history"])
+    return engine
+
+
+# -- small helpers ----------------------------------------------------------------------------
+
+
+def _damaged(name, entry, reason):
+    return ModelFileError(
+        f"{name} is damaged: its entry {entry!r} cannot be read ({reason}). Save the "
+        "sampler again, or copy the file again from where it came from."
+    )
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _to_cpu(value):
+    """A state dict with every tensor on the CPU: files do not depend on the device."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, dict):
+        return {key: _to_cpu(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_cpu(item) for item in value)
+    return value
+
+
+def _write_atomically(path, metadata, entries):
+    """Write the zip next to ``path`` and move it into place once complete."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        with open(temporary, "wb") as file:
+            with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                _write_entry(archive, _METADATA, metadata)
+                for entry, data in entries.items():
+                    _write_entry(archive, entry, data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_entry(archive, entry, data):
+    # a fixed time stamp: the same model gives the same bytes
+    info = zipfile.ZipInfo(entry, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
