@@ -339,6 +339,8 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             and name != "device"
             and not (name.startswith("n_epochs") or name.endswith("_epochs"))
         }
+        # a phase more or less (pre-training switched on) would shift the position
+        params["phases"] = repr([phase.name for phase in self._training_phases(1)])
         digest = hashlib.sha256()
         digest.update(np.ascontiguousarray(data.values, dtype=np.float64).tobytes())
         digest.update(np.asarray(data.lengths, dtype=np.int64).tobytes())

@@ -259,6 +259,7 @@ class AdversarialNet(NeuralNet):
             return self.partial_fit(tensors, epochs=phase.n_epochs if epochs is None else epochs)
         except FloatingPointError:
             self._restore()
+            self.notify("on_train_end", X=tensors, y=None)  # close the progress bar
             raise
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):

@@ -12,7 +12,7 @@ import pytest
 import torch
 from skorch.callbacks import Callback
 
-from sktsgan import RCGANSampler, TimeGANSampler
+from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler
 from sktsgan.datasets import make_sines
 from sktsgan.models._rcgan import RCGANNetworks
 from sktsgan.nn import AdversarialNet, diversity_ratio
@@ -141,6 +141,9 @@ def test_resume_refuses_other_parameters_data_or_files(X, tmp_path):
         rcgan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).fit(X + 1.0)
     with pytest.raises(ValueError, match="it is a RCGANSampler, not a TimeGANSampler"):
         timegan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).fit(X)
+    crnngan = CRNNGANSampler(hidden_size=4, n_epochs=1, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"phases=\['adversarial'\] there.*'pretraining'"):
+        crnngan.set_params(warm_start=True, pretrain_epochs=1).fit(X)
     in_memory = rcgan(n_epochs=1).fit(X).set_params(warm_start=True, lr=0.01)
     with pytest.raises(ValueError, match=r"continue the previous fit: lr=0.001 there, lr=0.01"):
         in_memory.fit(X)
