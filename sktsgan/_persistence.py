@@ -197,6 +197,8 @@ def save_sampler(estimator, path):
             "batch_size": writer.encode(engine.batch_size, "engine_.batch_size"),
             "device": str(engine.device),
             "components": components,
+            # where a warm start after loading goes on from: (phase index, epochs done)
+            "position": writer.encode(list(engine.position_), "engine_.position_"),
             "history": None if shared else writer.encode(engine.history_, "engine_.history_"),
         }
     for entry, array in writer.arrays.items():
@@ -518,6 +520,7 @@ def _rebuild_engine(estimator, info, entries, reader, device, name):
     )
     with seeded_torch(0, device):  # initial weights are overwritten; user state kept
         engine.initialize()
+    engine.position_ = tuple(int(i) for i in reader.decode(info["position"]))
     components = [*engine._modules, *engine._criteria, *engine._optimizers]
     if type(weights) is not dict or sorted(weights) != sorted(components):
         found = sorted(weights) if type(weights) is dict else type(weights).__name__

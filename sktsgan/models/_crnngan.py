@@ -240,6 +240,7 @@ class CRNNGANSampler(BaseSequenceSampler):
         prints a table per epoch.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks, e.g. ``EarlyStopping(monitor="generator_loss")``.
+    {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame: the column naming each series, and the one ordering
         its steps.
@@ -253,6 +254,8 @@ class CRNNGANSampler(BaseSequenceSampler):
         Per epoch: ``phase`` ("pretraining" or "adversarial"), the losses of that
         phase's players (``pretraining_loss``; ``generator_loss`` and
         ``discriminator_loss``) and ``dur`` (seconds).
+        ``diversity``: spread of generated series over real ones (mode collapse
+        if near 0; see :doc:`/reliability`).
     scaler_ : sklearn.preprocessing.MinMaxScaler
         Per-feature scaling learned in ``fit``.
     n_features_in_ : int
@@ -347,6 +350,9 @@ class CRNNGANSampler(BaseSequenceSampler):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint_dir=None,
+        checkpoint_every=1,
+        warm_start=False,
         id_column=None,
         time_column=None,
     ):
@@ -366,6 +372,9 @@ class CRNNGANSampler(BaseSequenceSampler):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every = checkpoint_every
+        self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
 

@@ -91,6 +91,18 @@ class ForecastNetworks(nn.Module):
         change = self.readout(steps).reshape(batch, n_paths, self.horizon, -1)
         return history[:, None, -1:, :] + location + change
 
+    def diversity_pair(self, batch):
+        """Real and drawn changes from the last history step, for the diversity check.
+
+        Changes, not levels: the levels of futures vary with their histories, so a
+        forecaster that ignores its noise and its history would still look diverse.
+        """
+        series = batch["x"]
+        history, future = series[:, : -self.horizon], series[:, -self.horizon :]
+        last = history[:, -1:]
+        drawn = self.forecast(history, batch.get("condition"))
+        return future - last, drawn - last, batch["mask"][:, -self.horizon :]
+
     def discriminate(self, series, condition=None):
         """Per-step logits ``(batch, time)`` of whole (history + future) series."""
         return self.discriminator(with_condition(series, condition)).squeeze(2)
@@ -224,6 +236,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
         0 is silent; 1 shows a progress bar; 2 also prints a table per epoch.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks.
+    {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame of several series: the column naming each series, and the
         one ordering its steps.
@@ -235,6 +248,8 @@ class LSTMForecastGAN(BaseSequenceSampler):
     history_ : skorch.History
         Per epoch: ``generator_loss``, ``discriminator_loss``
         (``generator_loss`` includes the weighted CRPS term).
+        ``diversity``: spread of generated series over real ones (mode collapse
+        if near 0; see :doc:`/reliability`).
     scaler_ : sklearn.preprocessing.MinMaxScaler
         Per-feature scaling learned in ``fit``.
     n_features_in_ : int
@@ -319,6 +334,9 @@ class LSTMForecastGAN(BaseSequenceSampler):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint_dir=None,
+        checkpoint_every=1,
+        warm_start=False,
         id_column=None,
         time_column=None,
     ):
@@ -341,6 +359,9 @@ class LSTMForecastGAN(BaseSequenceSampler):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every = checkpoint_every
+        self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
 

@@ -145,8 +145,8 @@ class RCGANSampler(BaseSequenceSampler):
         0 is silent; 1 shows a progress bar with the current losses; 2 also prints a
         table per epoch.
     callbacks : list of skorch callbacks, default=None
-        Extra skorch callbacks, e.g. ``EarlyStopping(monitor="generator_loss")`` or
-        ``Checkpoint(monitor=None, dirname=...)``.
+        Extra skorch callbacks, e.g. ``EarlyStopping(monitor="generator_loss")``.
+    {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame: the column naming each series, and the one ordering
         its steps.
@@ -158,6 +158,8 @@ class RCGANSampler(BaseSequenceSampler):
         discriminator.
     history_ : skorch.History
         Per epoch: ``generator_loss``, ``discriminator_loss``, ``dur`` (seconds).
+        ``diversity``: spread of generated series over real ones (mode collapse
+        if near 0; see :doc:`/reliability`).
     scaler_ : sklearn.preprocessing.MinMaxScaler
         Per-feature scaling learned in ``fit``.
     n_features_in_ : int
@@ -238,6 +240,9 @@ class RCGANSampler(BaseSequenceSampler):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint_dir=None,
+        checkpoint_every=1,
+        warm_start=False,
         id_column=None,
         time_column=None,
     ):
@@ -257,6 +262,9 @@ class RCGANSampler(BaseSequenceSampler):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every = checkpoint_every
+        self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
 

@@ -259,6 +259,7 @@ class TimeGANSampler(BaseSequenceSampler):
         0 is silent; 1 shows a progress bar per phase; 2 also prints a table per epoch.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks; they see every phase.
+    {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame: the column naming each series, and the one ordering its
         steps.
@@ -271,6 +272,8 @@ class TimeGANSampler(BaseSequenceSampler):
         Per epoch: ``phase`` ("embedding", "supervised" or "joint") and the losses of
         the players of that phase (``autoencoder_loss``, ``supervisor_loss``,
         ``generator_loss``, ``embedder_loss``, ``discriminator_loss``).
+        ``diversity``: spread of generated series over real ones (mode collapse
+        if near 0; see :doc:`/reliability`).
     scaler_ : sklearn.preprocessing.MinMaxScaler
         Per-feature scaling learned in ``fit``.
     n_features_in_ : int
@@ -348,6 +351,9 @@ class TimeGANSampler(BaseSequenceSampler):
         random_state=None,
         verbose=0,
         callbacks=None,
+        checkpoint_dir=None,
+        checkpoint_every=1,
+        warm_start=False,
         id_column=None,
         time_column=None,
     ):
@@ -370,6 +376,9 @@ class TimeGANSampler(BaseSequenceSampler):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every = checkpoint_every
+        self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
 

@@ -14,6 +14,7 @@ from ._losses import (
     wasserstein_generator_loss,
 )
 from ._modules import RecurrentNetwork, with_condition
+from ._reliability import diversity_ratio
 
 __all__ = [
     "AdversarialNet",
@@ -24,6 +25,7 @@ __all__ = [
     "bce_discriminator_loss",
     "bce_generator_loss",
     "crps_loss",
+    "diversity_ratio",
     "feature_matching_loss",
     "fused_gru",
     "gradient_penalty",

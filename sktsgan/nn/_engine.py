@@ -11,17 +11,38 @@ A model plugs in three things:
   every batch for a number of epochs.
 
 Everything else (one optimiser per player, device placement, batching on the device,
-loss history, callbacks, progress bar) is the engine's, the same for every model.
+loss history, callbacks, progress bar) is the engine's, the same for every model, and
+so is keeping a long run safe: a copy of the training state at every completed epoch,
+put back on Ctrl-C and on divergence; checkpoint files to resume from; and a
+per-epoch ``diversity`` check against mode collapse (see :func:`diversity_ratio`). A
+module whose ``generate`` cannot be compared with a batch as it is (a forecaster, whose
+series start from real histories) may provide ``diversity_pair(batch) -> (real, fake,
+mask)`` instead.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer, PrintLog
+from skorch.history import History
+
+from ._reliability import (
+    DIVERSITY_BATCH,
+    capture_rng,
+    diversity_ratio,
+    evenly_spaced,
+    forked_rng,
+    plain,
+    restore_rng,
+    save_atomic,
+)
+
+_DIVERGENCE_FIX = "Lower the learning rate, or use loss='wgan-gp', which is more stable."
 
 
 @dataclass(frozen=True)
@@ -88,7 +109,8 @@ class LossProgressBar(Callback):
     def on_train_begin(self, net, **kwargs):
         from tqdm.auto import tqdm
 
-        self.bar_ = tqdm(total=net.max_epochs, desc=net.phase_name_, leave=True)
+        done = net.position_[1] if net.position_ else 0
+        self.bar_ = tqdm(total=net.max_epochs, initial=done, desc=net.phase_name_, leave=True)
 
     def on_epoch_end(self, net, **kwargs):
         last = net.history[-1]
@@ -116,6 +138,15 @@ class AdversarialNet(NeuralNet):
         Learning rate per player; players not named use ``lr``.
     progress_bar : bool, default=False
         Show a tqdm bar over epochs with the current losses.
+    checkpoint_path : str, default=None
+        File that :meth:`train` keeps the latest training state in (written
+        atomically): ``{**checkpoint_extra, "engine": training_state()}``.
+    checkpoint_every : int, default=1
+        Write the checkpoint after every this many completed epochs (counted over all
+        phases), and always when :meth:`train` ends.
+    checkpoint_extra : dict, default=None
+        What the caller adds to every checkpoint (tensors, dicts, lists, numbers,
+        strings only).
     **kwargs
         Any :class:`skorch.NeuralNet` parameter (``lr``, ``optimizer__betas``,
         ``max_epochs``, ``batch_size``, ``device``, ``callbacks``, ...).
@@ -136,6 +167,9 @@ class AdversarialNet(NeuralNet):
         schedule=(("discriminator", 1), ("generator", 1)),
         player_lr=None,
         progress_bar=False,
+        checkpoint_path=None,
+        checkpoint_every=1,
+        checkpoint_extra=None,
         **kwargs,
     ):
         kwargs.setdefault("optimizer", torch.optim.Adam)
@@ -145,6 +179,9 @@ class AdversarialNet(NeuralNet):
         self.schedule = schedule
         self.player_lr = player_lr
         self.progress_bar = progress_bar
+        self.checkpoint_path = checkpoint_path
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_extra = checkpoint_extra
 
     def get_default_callbacks(self):
         callbacks = [("epoch_timer", EpochTimer())]
@@ -184,13 +221,208 @@ class AdversarialNet(NeuralNet):
         if "module_" in self.__dict__ and "players_" in self.__dict__:
             self._player_weights = _weights_by_player(self.module_.player_parameters())
 
-    def run_phase(self, tensors, phase):
-        """Train for one :class:`TrainingPhase` on a dict of device tensors."""
+    def initialize(self):
+        """Initialise as skorch does and start training from the first phase."""
+        super().initialize()
+        # (phase index, epochs done in it) after the last completed epoch
+        self.position_ = (0, 0)
+        self._phase_index = 0
+        self.interrupted_ = None
+        self._snapshot = None
+        self._written = None
+        return self
+
+    def train(self, tensors, phases):
+        """Run ``phases`` (a list of :class:`TrainingPhase`) from ``position_`` on.
+
+        After :meth:`initialize` that is every phase; after
+        :meth:`load_training_state`, what is left. A ``KeyboardInterrupt`` stops
+        training with the state of the last completed epoch back in place and a
+        description of where it stopped in ``interrupted_``; a non-finite loss or
+        weight puts that state back and raises ``FloatingPointError``. The checkpoint
+        file, if any, is written whenever training stops.
+        """
+        self.interrupted_ = None
+        start, done = self.position_
+        try:
+            for index in range(start, len(phases)):
+                done = done if index == start else 0
+                self._phase_index = index
+                self.position_ = (index, done)
+                if phases[index].n_epochs > done:
+                    self.run_phase(tensors, phases[index], epochs=phases[index].n_epochs - done)
+                if self.interrupted_ is not None:
+                    break
+        finally:
+            self._write_checkpoint()
+            # the live state is the last completed epoch's now: keep only what it lacks
+            if self._snapshot is not None:
+                for key in ("module", "optimizers"):
+                    self._snapshot.pop(key, None)
+        return self
+
+    def run_phase(self, tensors, phase, *, epochs=None):
+        """Train for one :class:`TrainingPhase` (``epochs`` of it; default all)."""
         self.schedule = phase.schedule
         self.min_loss_ = phase.min_loss or {}
         self.phase_name_ = phase.name
         self.max_epochs = phase.n_epochs
-        return self.partial_fit(tensors, epochs=phase.n_epochs)
+        try:
+            return self.partial_fit(tensors, epochs=phase.n_epochs if epochs is None else epochs)
+        except FloatingPointError:
+            self._restore()
+            self.notify("on_train_end", X=tensors, y=None)  # close the progress bar
+            raise
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        # skorch's partial_fit swallows a KeyboardInterrupt raised here and ends training
+        # normally, with whatever half an epoch left in the weights: put the last
+        # completed epoch back first, and say where training stopped. Raised once the
+        # epoch is complete (by a callback's on_epoch_end, as skorch's EarlyStopping
+        # does), it asks to end this phase: the epoch stays and the next phase runs.
+        self._epoch_complete = True
+        try:
+            return super().fit_loop(X, y, epochs, **fit_params)
+        except KeyboardInterrupt:
+            if not self._epoch_complete:
+                self._restore()
+                self.interrupted_ = (
+                    f"epoch {len(self.history) + 1} (phase {self.phase_name_!r}, epoch "
+                    f"{self.position_[1] + 1} of {self.max_epochs})"
+                )
+            raise
+
+    # -- the training state ----------------------------------------------------------
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._take_snapshot()
+        self._epoch_complete = False
+        super().on_epoch_begin(net, **kwargs)
+
+    def on_epoch_end(self, net, **kwargs):
+        # called before any callback's on_epoch_end
+        self.position_ = (self._phase_index, self.position_[1] + 1)
+        self._epoch_complete = True
+        super().on_epoch_end(net, **kwargs)
+
+    def notify(self, method_name, **cb_kwargs):
+        super().notify(method_name, **cb_kwargs)
+        if method_name == "on_train_end":  # after callbacks (EarlyStopping's load_best)
+            self._take_snapshot()
+
+    def training_state(self):
+        """Everything training continues from, as of the last completed epoch.
+
+        A dict of tensors, dicts, lists, numbers and strings: module and optimiser
+        ``state_dict`` s, torch random state, ``position`` and history rows. Only
+        meaningful between epochs (after :meth:`train` returned or raised).
+        """
+        snapshot = self._snapshot
+        if snapshot is None:
+            self._take_snapshot(check=False)
+            snapshot = self._snapshot
+        state = self._copy_state() if "module" not in snapshot else snapshot
+        return {
+            "module": state["module"],
+            "optimizers": state["optimizers"],
+            "rng": snapshot["rng"],
+            "position": list(snapshot["position"]),
+            "history": plain([dict(row) for row in self.history[: snapshot["history_len"]]]),
+        }
+
+    def load_training_state(self, state):
+        """Continue from a :meth:`training_state` (of an engine built the same way).
+
+        Call it on an initialised engine, where the training random stream should be
+        (it sets torch's global random state).
+        """
+        self.module_.load_state_dict(state["module"])
+        for player, optimizer_state in state["optimizers"].items():
+            getattr(self, f"optimizer_{player}_").load_state_dict(copy.deepcopy(optimizer_state))
+        self.history = History(state["history"])
+        self.position_ = tuple(state["position"])
+        restore_rng(state["rng"], self.device)
+        self._written = len(self.history)  # that file exists already
+        self._take_snapshot()
+        return self
+
+    def _copy_state(self):
+        return {
+            "module": {
+                key: value.detach().clone() for key, value in self.module_.state_dict().items()
+            },
+            "optimizers": {
+                player: copy.deepcopy(getattr(self, f"optimizer_{player}_").state_dict())
+                for player in self.players_
+            },
+        }
+
+    def _take_snapshot(self, check=True):
+        """Copy the state between two epochs; the previous copy stays if weights broke."""
+        if check:
+            finite = torch.stack([p.isfinite().all() for p in self.module_.parameters()])
+            if not bool(finite.all()):
+                raise FloatingPointError(
+                    f"Training diverged in epoch {len(self.history)}: its last update made "
+                    f"weights non-finite. {_DIVERGENCE_FIX}"
+                )
+        self._snapshot = {
+            **self._copy_state(),
+            "rng": capture_rng(self.device),
+            "position": tuple(self.position_),
+            "history_len": len(self.history),
+        }
+        n_epochs = len(self.history)
+        if self.checkpoint_path is not None and n_epochs and n_epochs % self.checkpoint_every == 0:
+            self._write_checkpoint()
+
+    def _restore(self):
+        """Put the last snapshot back: weights, optimisers, random state, history."""
+        snapshot = self._snapshot
+        if snapshot is None or "module" not in snapshot:
+            return
+        self.module_.load_state_dict(snapshot["module"])
+        for player, optimizer_state in snapshot["optimizers"].items():
+            getattr(self, f"optimizer_{player}_").load_state_dict(copy.deepcopy(optimizer_state))
+        restore_rng(snapshot["rng"], self.device)
+        del self.history[snapshot["history_len"] :]
+        self.position_ = tuple(snapshot["position"])
+
+    def _write_checkpoint(self):
+        if self.checkpoint_path is None or self._snapshot is None:
+            return
+        if self._written == self._snapshot["history_len"]:
+            return
+        payload = {**(self.checkpoint_extra or {}), "engine": self.training_state()}
+        save_atomic(payload, self.checkpoint_path)
+        self._written = self._snapshot["history_len"]
+
+    def _diversity(self, tensors):
+        """:func:`diversity_ratio` of up to 128 generated series against real ones.
+
+        Drawn under a forked random state, so the training stream is the same with or
+        without the check; in eval mode, so no layer updates running statistics.
+        """
+        module = self.module_
+        pair = getattr(module, "diversity_pair", None)
+        if pair is None and not hasattr(module, "generate"):
+            return None
+        first = next(iter(tensors.values()))
+        index = evenly_spaced(len(first), DIVERSITY_BATCH).to(first.device)
+        batch = {key: value[index] for key, value in tensors.items()}
+        condition = batch.get("condition")
+        was_training = module.training
+        module.eval()
+        try:
+            with forked_rng(self.device), torch.no_grad():
+                if pair is not None:
+                    real, fake, mask = pair(batch)
+                else:
+                    real, mask = batch["x"], batch.get("mask")
+                    fake = module.generate(len(real), real.shape[1], condition)
+                return diversity_ratio(real, fake, mask, condition).item()
+        finally:
+            module.train(was_training)
 
     def get_iterator(self, dataset, training=False):
         return TensorBatches(dataset.X, self.batch_size, shuffle=training)
@@ -253,9 +485,13 @@ class AdversarialNet(NeuralNet):
         if bad:
             raise FloatingPointError(
                 f"Training diverged in epoch {len(self.history)}: {', '.join(bad)} became "
-                f"{means[list(totals).index(bad[0])]}. Lower the learning rate, or use "
-                "loss='wgan-gp', which is more stable."
+                f"{means[list(totals).index(bad[0])]}; the weights of the epoch before are "
+                f"kept. {_DIVERGENCE_FIX}"
             )
+        if training and hasattr(iterator, "tensors"):
+            ratio = self._diversity(iterator.tensors)
+            if ratio is not None:
+                self.history.record("diversity", ratio)
 
 
 def _weights_by_player(players):

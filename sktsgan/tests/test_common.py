@@ -258,6 +258,28 @@ def test_history_records_losses_per_epoch(sampler, sines):
         assert losses and np.all(np.isfinite(losses))
 
 
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_ctrl_c_then_resume_equals_an_uninterrupted_fit(sampler, sines, tmp_path, interrupt_at):
+    # the engine's guarantees (tested in depth in test_reliability.py) hold for every
+    # sampler: Ctrl-C in the last epoch keeps the one before, a resume from the
+    # checkpoint finishes as if never stopped, and diversity is recorded every epoch
+    for name in ("checkpoint_dir", "checkpoint_every", "warm_start"):
+        assert f"{name} :" in type(sampler).__doc__, f"document {name}"
+    base = clone(sampler).set_params(batch_size=8)
+    full = clone(base).fit(sines)
+    n_epochs = len(full.history_)
+    assert all(np.isfinite(epoch["diversity"]) for epoch in full.history_)
+    stopped = clone(base).set_params(checkpoint_dir=tmp_path, callbacks=[interrupt_at(n_epochs)])
+    with pytest.warns(UserWarning, match=f"interrupted in epoch {n_epochs} "):
+        stopped.fit(sines)
+    assert len(stopped.history_) == n_epochs - 1
+    stopped.sample(2)
+    resumed = clone(base).set_params(checkpoint_dir=tmp_path, warm_start=True).fit(sines)
+    for key, value in full.engine_.module_.state_dict().items():
+        assert torch.equal(value, resumed.engine_.module_.state_dict()[key]), key
+    np.testing.assert_array_equal(full.sample(4), resumed.sample(4))
+
+
 def test_grid_search_over_sampler_parameters(sines):
     def moment_score(sampler, X, y=None):
         fake = sampler.sample(len(X), random_state=0)

@@ -139,6 +139,20 @@ def test_engine_comes_back_whole_and_trains_on(fitted, labelled, name, how, tmp_
     assert sum(changed) > len(changed) / 2
 
 
+@pytest.mark.parametrize("how", ["pickle", "safe"])
+def test_warm_start_after_loading_goes_on_where_training_stopped(labelled, how, tmp_path):
+    X, y = labelled
+    model = RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0).fit(X, y)
+    loaded = round_trip(model, how, tmp_path).set_params(warm_start=True)
+    before = [p.detach().clone() for p in loaded.engine_.module_.parameters()]
+    loaded.fit(X, y)  # both epochs are done: nothing is trained again
+    assert len(loaded.history_) == 2
+    assert all(torch.equal(a, b) for a, b in zip(before, loaded.engine_.module_.parameters()))
+    loaded.set_params(n_epochs=3).fit(X, y)  # one more epoch, not three
+    assert len(loaded.history_) == 3
+    assert not all(torch.equal(a, b) for a, b in zip(before, loaded.engine_.module_.parameters()))
+
+
 def test_safe_load_shares_the_history_and_keeps_global_random_state(fitted, tmp_path):
     fitted["RCGANSampler"].save(tmp_path / "m.sktsgan")
     torch.manual_seed(5)

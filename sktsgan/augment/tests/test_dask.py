@@ -43,6 +43,8 @@ def test_grid_search_on_a_local_cluster_matches_the_serial_run():
         )
         client = distributed.Client(cluster)
     try:
+        # on a busy machine the second worker process can still be starting
+        client.wait_for_workers(2, timeout=120)
         # one torch thread per worker process: the workers share the machine's cores
         assert set(client.run(_limit_torch_threads).values()) == {1}
         with distributed.get_task_stream(client) as tasks, joblib.parallel_backend("dask"):

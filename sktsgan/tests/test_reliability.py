@@ -1,0 +1,238 @@
+"""Interruption, checkpoints and resume, divergence and mode collapse (issue 7).
+
+Every sampler goes through the same engine; the contract for all of them is checked in
+``test_common.py``, the exact-resume guarantee for single- and multi-phase training here.
+"""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback
+
+from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler
+from sktsgan.datasets import make_sines
+from sktsgan.models._rcgan import RCGANNetworks
+from sktsgan.nn import AdversarialNet, diversity_ratio
+
+CHECKPOINT = "sktsgan-checkpoint.pt"
+
+
+def poison(net):
+    """Put a NaN in a generator weight."""
+    with torch.no_grad():
+        net.module_.generator.readout.weight[0, 0] = float("nan")
+
+
+class StopAtEpochEnd(Callback):
+    """Ask to stop at the end of epoch ``epoch``, the way skorch's EarlyStopping does."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+@pytest.fixture(scope="module")
+def X():
+    return make_sines(40, n_timesteps=8, n_features=2, random_state=0)
+
+
+def rcgan(**params):
+    return RCGANSampler(hidden_size=4, latent_dim=2, batch_size=8, random_state=0, **params)
+
+
+def timegan(**params):
+    return TimeGANSampler(hidden_size=4, num_layers=2, batch_size=8, random_state=0, **params)
+
+
+def weights(sampler):
+    return sampler.engine_.module_.state_dict()
+
+
+def assert_same_training(a, b):
+    wa, wb = weights(a), weights(b)
+    assert wa.keys() == wb.keys()
+    for key in wa:
+        assert torch.equal(wa[key], wb[key]), key
+    for row_a, row_b in zip(a.history_, b.history_, strict=True):
+        for key in row_a:
+            if key not in ("dur", "batches"):
+                assert row_a[key] == row_b[key], key
+    np.testing.assert_array_equal(a.sample(6), b.sample(6))
+
+
+@pytest.fixture
+def fit_interrupted(interrupt_at):
+    def fit(sampler, X, epoch):
+        sampler.set_params(callbacks=[interrupt_at(epoch)])
+        with pytest.warns(UserWarning, match=rf"interrupted in epoch {epoch} .*warm_start=True"):
+            sampler.fit(X)
+        return sampler.set_params(callbacks=None)
+
+    return fit
+
+
+def test_ctrl_c_keeps_the_last_completed_epoch(X, fit_interrupted):
+    interrupted = fit_interrupted(rcgan(n_epochs=4), X, epoch=3)
+    assert len(interrupted.history_) == 2
+    assert_same_training(interrupted, rcgan(n_epochs=2).fit(X))
+
+
+def test_a_stop_at_epoch_end_keeps_the_epoch_and_ends_the_phase_only(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stopped = rcgan(n_epochs=4, callbacks=[StopAtEpochEnd(2)]).fit(X)
+        assert_same_training(stopped, rcgan(n_epochs=2).fit(X))
+        phases = timegan(n_epochs=2, callbacks=[StopAtEpochEnd(1)]).fit(X).history_[:, "phase"]
+    assert phases == ["embedding", "supervised", "supervised", "joint", "joint"]
+
+
+@pytest.mark.parametrize(
+    "make, epoch",
+    # TimeGAN runs 4 embedding, 4 supervised and 4 joint epochs: stop in the supervised
+    [(rcgan, 3), (timegan, 6)],
+    ids=["RCGANSampler", "TimeGANSampler"],
+)
+def test_resume_from_a_checkpoint_equals_an_uninterrupted_fit(
+    make, epoch, X, tmp_path, fit_interrupted
+):
+    fit_interrupted(make(n_epochs=4, checkpoint_dir=tmp_path), X, epoch)
+    saved = torch.load(tmp_path / CHECKPOINT, weights_only=True)
+    assert len(saved["engine"]["history"]) == epoch - 1
+    # a new process: nothing in memory, the checkpoint on disk
+    resumed = make(n_epochs=4, checkpoint_dir=tmp_path, warm_start=True).fit(X)
+    assert len(resumed.history_) == len(make(n_epochs=4).fit(X).history_)
+    assert_same_training(resumed, make(n_epochs=4).fit(X))
+    assert sorted(os.listdir(tmp_path)) == [CHECKPOINT]
+
+
+def test_warm_start_continues_in_memory_and_adds_epochs(X, fit_interrupted):
+    sampler = fit_interrupted(rcgan(n_epochs=4), X, epoch=3)
+    sampler.sample(3)  # draws from the sampling stream; the resumed fit starts it again
+    sampler.set_params(warm_start=True).fit(X)
+    assert_same_training(sampler, rcgan(n_epochs=4).fit(X))
+    more = rcgan(n_epochs=2).fit(X).set_params(n_epochs=4, warm_start=True).fit(X)
+    assert_same_training(more, rcgan(n_epochs=4).fit(X))
+    # nothing left to do: the fitted state stays
+    before = {key: value.clone() for key, value in weights(more).items()}
+    more.fit(X)
+    assert all(torch.equal(before[key], value) for key, value in weights(more).items())
+    assert len(more.history_) == 4
+
+
+def test_warm_start_from_an_empty_directory_starts_afresh(X, tmp_path):
+    fresh = rcgan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).fit(X)
+    assert_same_training(fresh, rcgan(n_epochs=2).fit(X))
+    assert (tmp_path / CHECKPOINT).exists()
+
+
+def test_resume_refuses_other_parameters_data_or_files(X, tmp_path):
+    rcgan(n_epochs=1, checkpoint_dir=tmp_path).fit(X)
+    with pytest.raises(ValueError, match=r"hidden_size=4 there, hidden_size=5 here.*afresh"):
+        rcgan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).set_params(hidden_size=5).fit(
+            X
+        )
+    with pytest.raises(ValueError, match=r"its data had shape \[40, 8, 2\].*shape \[40, 8, 2\]"):
+        rcgan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).fit(X + 1.0)
+    with pytest.raises(ValueError, match="it is a RCGANSampler, not a TimeGANSampler"):
+        timegan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).fit(X)
+    crnngan = CRNNGANSampler(hidden_size=4, n_epochs=1, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"phases=\['adversarial'\] there.*'pretraining'"):
+        crnngan.set_params(warm_start=True, pretrain_epochs=1).fit(X)
+    in_memory = rcgan(n_epochs=1).fit(X).set_params(warm_start=True, lr=0.01)
+    with pytest.raises(ValueError, match=r"continue the previous fit: lr=0.001 there, lr=0.01"):
+        in_memory.fit(X)
+    torch.save({"something": "else"}, tmp_path / CHECKPOINT)
+    with pytest.raises(ValueError, match="not a checkpoint that this version of sktsgan wrote"):
+        rcgan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).fit(X)
+
+
+def test_checkpoint_every_and_a_failed_write_keeps_the_previous_file(X, tmp_path, monkeypatch):
+    written = []
+    real_save = torch.save
+
+    def save(payload, file, *args, **kwargs):
+        written.append(len(payload["engine"]["history"]))
+        if written[-1] == 4:  # the write after epoch 4 dies half way, and its retry
+            file.write(b"half a checkpoint")
+            raise OSError("disk full")
+        real_save(payload, file, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "save", save)
+    with pytest.raises(OSError, match="disk full"):
+        rcgan(n_epochs=5, checkpoint_dir=tmp_path, checkpoint_every=2).fit(X)
+    assert written == [2, 4, 4]
+    assert sorted(os.listdir(tmp_path)) == [CHECKPOINT]  # no temporary file left
+    saved = torch.load(tmp_path / CHECKPOINT, weights_only=True)
+    assert len(saved["engine"]["history"]) == 2
+    monkeypatch.setattr(torch, "save", real_save)
+    # a completed fit writes its last epoch even off the schedule
+    rcgan(n_epochs=3, checkpoint_dir=tmp_path, checkpoint_every=2).fit(X)
+    assert len(torch.load(tmp_path / CHECKPOINT, weights_only=True)["engine"]["history"]) == 3
+
+
+@pytest.mark.parametrize("after", [2, 5], ids=["mid-epoch", "last-update"])
+def test_divergence_raises_and_keeps_the_last_finite_weights(after, X, at_batch):
+    sampler = rcgan(n_epochs=4, callbacks=[at_batch(2, after, poison)])
+    # a NaN mid-epoch shows in the epoch's losses; one in its last update, in the weights
+    with pytest.raises(FloatingPointError, match=r"diverged in epoch 2.*Lower the learning"):
+        sampler.fit(X)
+    assert len(sampler.history_) == 1
+    assert_same_training(sampler, rcgan(n_epochs=1).fit(X))
+    assert np.isfinite(sampler.sample(5)).all()
+
+
+class ConstantNetworks(RCGANNetworks):
+    """RCGAN whose generator ignores its noise: every series is the same."""
+
+    def generate(self, n, n_timesteps, condition=None):
+        return super().generate(n, n_timesteps, condition) * 0.0 + 0.5
+
+
+class CollapsingRCGAN(RCGANSampler):
+    def _engine_params(self, n_features, n_classes):
+        return {**super()._engine_params(n_features, n_classes), "module": ConstantNetworks}
+
+
+def test_mode_collapse_is_recorded_and_warned(X):
+    with pytest.warns(UserWarning, match=r"may have collapsed.*0\.000 of the real.*Train"):
+        collapsed = CollapsingRCGAN(hidden_size=4, latent_dim=2, n_epochs=10, random_state=0)
+        collapsed.fit(X)
+    assert collapsed.history_[:, "diversity"] == pytest.approx([0.0] * 10, abs=1e-6)
+
+    healthy = RCGANSampler(hidden_size=8, lr=5e-3, n_epochs=40, batch_size=8, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        healthy.fit(X)
+    assert healthy.history_[-1, "diversity"] > 0.5
+
+
+def test_the_diversity_check_leaves_training_unchanged(X, monkeypatch):
+    checked = rcgan(n_epochs=2).fit(X)
+    monkeypatch.setattr(AdversarialNet, "_diversity", lambda self, tensors: None)
+    unchecked = rcgan(n_epochs=2).fit(X)
+    assert "diversity" not in unchecked.history_[-1]
+    for key, value in weights(checked).items():
+        assert torch.equal(value, weights(unchecked)[key])
+
+
+def test_diversity_ratio_within_classes():
+    rng = torch.Generator().manual_seed(0)
+    real = torch.randn(40, 6, 2, generator=rng)
+    condition = torch.nn.functional.one_hot(torch.arange(40) % 2).float()
+    # one series per class: diverse across classes, collapsed within each
+    fake = torch.where(condition[:, :1, None].bool(), real[:1], real[1:2]).expand(-1, 6, 2)
+    assert float(diversity_ratio(real, fake)) > 0.3
+    assert float(diversity_ratio(real, fake, condition=condition)) == pytest.approx(0, abs=1e-6)
+    # padded steps do not count
+    mask = torch.ones(40, 6)
+    mask[:, 3:] = 0
+    noisy = real.clone()
+    noisy[:, 3:] = 100 * torch.randn(40, 3, 2, generator=rng)
+    assert float(diversity_ratio(real, noisy, mask)) == pytest.approx(1.0)
+    assert np.isnan(float(diversity_ratio(torch.zeros(4, 3, 1), real[:4, :3, :1])))
