@@ -1,6 +1,21 @@
 """sktsgan: scikit-learn compatible GAN samplers for small time-series and tabular data."""
 
 from ._version import __version__
-from .models import CRNNGANSampler, LSTMForecastGAN, RCGANSampler, TimeGANSampler
+from .models import (
+    CRNNGANSampler,
+    DenseGANSampler,
+    LSTMForecastGAN,
+    RCGANSampler,
+    TimeGANSampler,
+    VAESampler,
+)
 
-__all__ = ["CRNNGANSampler", "LSTMForecastGAN", "RCGANSampler", "TimeGANSampler", "__version__"]
+__all__ = [
+    "CRNNGANSampler",
+    "DenseGANSampler",
+    "LSTMForecastGAN",
+    "RCGANSampler",
+    "TimeGANSampler",
+    "VAESampler",
+    "__version__",
+]
