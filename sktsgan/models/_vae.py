@@ -181,7 +181,7 @@ class VAESampler(TransformerMixin, BaseTabularSampler):
         1 for tables; the longest series' length for series.
     n_samples_fit_ : int
         Number of training rows (series).
-    lengths_ : ndarray of shape (n_samples_fit_,)
+    lengths_ : ndarray of shape (n_samples,)
         Training lengths.
     classes_ : ndarray
         Class labels, for a sampler fitted with ``y``.
