@@ -2,14 +2,23 @@
 
 from ._persistence import ModelFileError, load
 from ._version import __version__
-from .models import CRNNGANSampler, LSTMForecastGAN, RCGANSampler, TimeGANSampler
+from .models import (
+    CRNNGANSampler,
+    DenseGANSampler,
+    LSTMForecastGAN,
+    RCGANSampler,
+    TimeGANSampler,
+    VAESampler,
+)
 
 __all__ = [
     "CRNNGANSampler",
+    "DenseGANSampler",
     "LSTMForecastGAN",
     "ModelFileError",
     "RCGANSampler",
     "TimeGANSampler",
+    "VAESampler",
     "__version__",
     "load",
 ]

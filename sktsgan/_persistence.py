@@ -240,6 +240,7 @@ def _object_classes():
     """
     from sklearn import preprocessing
 
+    from .utils._tabular import TabularEncoder
     from .utils.validation import InputFormat, LabelInfo
 
     sklearn_names = [
@@ -248,10 +249,16 @@ def _object_classes():
         "MinMaxScaler",
         "OneHotEncoder",
         "OrdinalEncoder",
+        "QuantileTransformer",
         "RobustScaler",
         "StandardScaler",
     ]
-    classes = [InputFormat, LabelInfo, *(getattr(preprocessing, name) for name in sklearn_names)]
+    classes = [
+        InputFormat,
+        LabelInfo,
+        TabularEncoder,
+        *(getattr(preprocessing, name) for name in sklearn_names),
+    ]
     return {cls.__name__: cls for cls in classes}
 
 
@@ -291,6 +298,14 @@ class _Writer:
             return self._array(value, where)
         if isinstance(value, np.dtype):
             return {"type": "dtype", "str": self._check_dtype(value, value.str, where)}
+        if isinstance(value, pd.CategoricalDtype):  # its name alone forgets the levels
+            categories = value.categories
+            return {
+                "type": "categorical_dtype",
+                "categories": self.encode(categories.to_numpy(), f"{where} (categories)"),
+                "categories_dtype": self.encode(categories.dtype, f"{where} (categories)"),
+                "ordered": bool(value.ordered),
+            }
         if isinstance(value, pd.api.extensions.ExtensionDtype):
             return {"type": "pandas_dtype", "name": self._check_dtype(value, str(value), where)}
         if kind is np.random.RandomState:
@@ -384,6 +399,11 @@ class _Reader:
             return _dtype_from(value["str"])
         if tag == "pandas_dtype":
             return _dtype_from(value["name"])
+        if tag == "categorical_dtype":
+            categories = pd.Index(
+                self.decode(value["categories"]), dtype=self.decode(value["categories_dtype"])
+            )
+            return pd.CategoricalDtype(categories, ordered=bool(value["ordered"]))
         if tag == "RandomState":
             rng = np.random.RandomState()
             rng.set_state(self.decode(value["state"]))

@@ -1,6 +1,8 @@
 """The sampler base: parameters, validation, the fit/sample skeleton.
 
-A model subclasses :class:`BaseSequenceSampler` and fills two hooks:
+A model subclasses :class:`BaseSequenceSampler` (recurrent networks over series) or
+:class:`BaseTabularSampler` (dense networks over fixed-length vectors: table rows, or
+whole series flattened) and fills two hooks:
 ``_engine_params(n_features, n_classes)`` (its networks and losses, as skorch
 parameters of :class:`sktsgan.nn.AdversarialNet`) and ``_training_phases(n_batches)``
 (its schedule). Reading the data, scaling, conditioning, seeding, devices, sampling in
@@ -21,20 +23,24 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from .nn import AdversarialNet
 from .nn._reliability import load_checkpoint
+from .utils._tabular import TabularEncoder
 from .utils._torch import resolve_device, seeded_torch
 from .utils.validation import (
+    TableData,
     check_labels,
     check_n_samples,
     check_sequences,
+    check_table,
     restore_format,
     sample_dtype,
     time_mask,
@@ -111,7 +117,7 @@ class _SamplerMixin:
         rng = self._sampling_rng if random_state is None else check_random_state(random_state)
         codes = self._sample_codes(n, y, rng)
         values, lengths = self._draw(n, codes, rng)
-        X = restore_format(values, lengths, self._input_format)
+        X = self._restore(values, lengths)
         return X if codes is None else (X, self.classes_[codes])
 
     def save(self, path):
@@ -165,6 +171,10 @@ class _SamplerMixin:
     def _draw(self, n, codes, rng):
         """Samples ``(n, n_timesteps_, n_features_in_)`` in original units, and lengths."""
         raise NotImplementedError
+
+    def _restore(self, values, lengths):
+        """What ``_draw`` made, in the container and dtypes of the training data."""
+        return restore_format(values, lengths, self._input_format)
 
     def _read_training_data(self, X, y):
         """Check ``X`` (every format) and ``y``; returns ``(data, input_format, labels)``."""
@@ -322,7 +332,7 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         resume = self._resume_state(fingerprint, device) if self.warm_start else None
 
         self._store_data_info(data, input_format, labels)
-        self.scaler_ = MinMaxScaler().fit(data.valid_steps())
+        self._fit_scaling(data)
         tensors = self._training_tensors(data, labels, device)
         n_examples = len(tensors["x"])
         batch_size = self._check_batch_size(n_examples)
@@ -339,10 +349,11 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         if self.checkpoint_dir is not None:
             checkpoint_path = os.path.join(os.fspath(self.checkpoint_dir), _CHECKPOINT_FILE)
         self._fit_fingerprint = fingerprint
-        # what the engine is built from, so that a saved sampler can rebuild it
-        self._engine_dims = (data.n_features, n_classes)
+        # what the engine is built from (the width of a training example: the features
+        # of a series, or a tabular sampler's encoded row), so that load() can rebuild it
+        self._engine_dims = (tensors["x"].shape[-1], n_classes)
         engine = self._make_engine(
-            data.n_features, n_classes, batch_size, device, checkpoint_path=checkpoint_path
+            *self._engine_dims, batch_size, device, checkpoint_path=checkpoint_path
         )
         n_batches = -(-n_examples // batch_size)
         with seeded_torch(torch_seed, device):
@@ -400,7 +411,13 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         # a phase more or less (pre-training switched on) would shift the position
         params["phases"] = repr([phase.name for phase in self._training_phases(1)])
         digest = hashlib.sha256()
-        digest.update(np.ascontiguousarray(data.values, dtype=np.float64).tobytes())
+        if isinstance(data, TableData):  # mixed-type columns: hash the rows as pandas does
+            shape = list(data.frame.shape)
+            digest.update(pd.util.hash_pandas_object(data.frame, index=False).values.tobytes())
+            digest.update(repr(list(data.frame.columns)).encode())
+        else:
+            shape = list(data.values.shape)
+            digest.update(np.ascontiguousarray(data.values, dtype=np.float64).tobytes())
         digest.update(np.asarray(data.lengths, dtype=np.int64).tobytes())
         if labels is not None:
             digest.update(np.asarray(labels.codes, dtype=np.int64).tobytes())
@@ -408,7 +425,7 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         return {
             "estimator": type(self).__name__,
             "params": params,
-            "data": f"shape {list(data.values.shape)}, sha256 {digest.hexdigest()[:16]}",
+            "data": f"shape {shape}, sha256 {digest.hexdigest()[:16]}",
         }
 
     def _checkpoint_extra(self):
@@ -483,7 +500,12 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             return n_series
         return self.batch_size
 
+    def _fit_scaling(self, data):
+        """Learn the per-feature min-max scaling ``scaler_`` of the training steps."""
+        self.scaler_ = MinMaxScaler().fit(data.valid_steps())
+
     def _training_tensors(self, data, labels, device):
+        """The device tensors ``x``, ``mask`` and (with labels) ``condition``."""
         n, t, d = data.values.shape
         scaled = self.scaler_.transform(data.values.reshape(-1, d)).reshape(n, t, d)
         mask = time_mask(data.lengths, t)
@@ -493,32 +515,196 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             "mask": torch.as_tensor(mask, dtype=torch.float32, device=device),
         }
         if labels is not None:
-            tensors["condition"] = torch.nn.functional.one_hot(
-                torch.as_tensor(labels.codes, device=device), len(labels.classes)
-            ).float()
+            tensors["condition"] = _one_hot(labels.codes, len(labels.classes), device)
         return tensors
 
     def _generate(self, n, codes, *, seed):
         """Generate scaled series in chunks and map them back to original units."""
         t, d = self.n_timesteps_, self.n_features_in_
+        out = np.empty((n, t, d), dtype=sample_dtype(self._input_format))
+        low, high = self.scaler_.data_min_, self.scaler_.data_max_
+        chunks = self._generated_chunks(
+            n, codes, max(1, _STEPS_PER_SAMPLING_CHUNK // t), seed,
+            lambda module, m, condition: module.generate(m, t, condition),
+        )  # fmt: skip
+        for start, stop, scaled in chunks:
+            values = self.scaler_.inverse_transform(scaled.reshape(-1, d))
+            # Constant features have no range to scale into: clipping pins them.
+            out[start:stop] = np.clip(values, low, high).reshape(stop - start, t, d)
+        return out
+
+    def _generated_chunks(self, n, codes, chunk, seed, generate):
+        """Yield ``(start, stop, samples)``: ``generate(module, m, condition)`` per chunk.
+
+        Seeded, in inference mode, the class condition of each chunk built from
+        ``codes``; samples come back as numpy arrays.
+        """
         module = self.engine_.module_
         device = self.engine_.device
         module.eval()
-        out = np.empty((n, t, d), dtype=sample_dtype(self._input_format))
-        chunk = max(1, _STEPS_PER_SAMPLING_CHUNK // t)
-        low, high = self.scaler_.data_min_, self.scaler_.data_max_
         with seeded_torch(seed, device), torch.inference_mode():
             for start in range(0, n, chunk):
                 stop = min(n, start + chunk)
                 condition = None
                 if codes is not None:
-                    index = torch.as_tensor(codes[start:stop], device=device)
-                    condition = torch.nn.functional.one_hot(index, len(self.classes_)).float()
-                scaled = module.generate(stop - start, t, condition).cpu().numpy()
-                values = self.scaler_.inverse_transform(scaled.reshape(-1, d))
-                # Constant features have no range to scale into: clipping pins them.
-                out[start:stop] = np.clip(values, low, high).reshape(stop - start, t, d)
-        return out
+                    condition = _one_hot(codes[start:stop], len(self.classes_), device)
+                yield start, stop, generate(module, stop - start, condition).cpu().numpy()
+
+
+def _one_hot(codes, n_classes, device):
+    """Float one-hot class conditions ``(len(codes), n_classes)`` on ``device``."""
+    index = torch.as_tensor(codes, device=device)
+    return torch.nn.functional.one_hot(index, n_classes).float()
+
+
+class BaseTabularSampler(BaseSequenceSampler):
+    """Base class for the samplers that learn a distribution of fixed-length vectors.
+
+    Not for direct use: see :class:`sktsgan.DenseGANSampler` and
+    :class:`sktsgan.VAESampler`.
+
+    A wide DataFrame is a table whose columns may be numeric or categorical; a
+    :class:`~sktsgan.preprocessing.TabularEncoder` (``encoder_``) scales the numeric
+    ones and one-hot encodes the categorical ones, and decodes samples back into the
+    same columns, dtypes and units. A 2-D array is a numeric table (its
+    ``categorical_columns`` given by position). Series (3-D arrays, NaN-padded arrays,
+    lists, long DataFrames) are flattened into vectors of ``n_timesteps * n_features``
+    numeric values, one scaling per step and feature; padding is masked out of the
+    losses, and each sample's length is drawn from the training lengths (of its class).
+
+    Subclasses' modules take the encoded width as ``n_features``, the blocks of the
+    encoding as ``blocks``, and provide ``generate(n, condition)``: encoded rows with
+    each categorical block a vector of probabilities.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceSampler._parameter_constraints,
+        "categorical_columns": ["array-like", None],
+        "max_categories": [Interval(Integral, 1, None, closed="left")],
+        "numeric_scaling": [StrOptions({"standard", "quantile"})],
+        "clip_to_bounds": ["boolean"],
+        "categorical_sampling": [StrOptions({"argmax", "draw"})],
+    }
+
+    # encoded values generated per sampling chunk
+    _values_per_sampling_chunk = 2**20
+
+    def _read_training_data(self, X, y):
+        if not isinstance(X, pd.DataFrame) or self.id_column is not None:
+            return super()._read_training_data(X, y)
+        name = type(self).__name__
+        data, input_format = check_table(X, estimator_name=name, min_rows=self._min_series)
+        labels = check_labels(y, data.n_series, estimator_name=name) if y is not None else None
+        return data, input_format, labels
+
+    @property
+    def _example_name(self):
+        fmt = getattr(self, "_input_format", None)
+        return "rows in X" if fmt is not None and fmt.kind == "frame" else "series in X"
+
+    def _fit_scaling(self, data):
+        """Nothing: ``encoder_`` is fitted with the tensors, on the table they are made of."""
+
+    def _training_tensors(self, data, labels, device):
+        """Fit ``encoder_``; the encoded rows ``x``, their ``mask`` and ``condition``."""
+        frame, mask = self._as_table(data)
+        self.encoder_ = TabularEncoder(
+            categorical_columns=self.categorical_columns,
+            max_categories=self.max_categories,
+            numeric_scaling=self.numeric_scaling,
+            clip_to_bounds=self.clip_to_bounds,
+            categorical_sampling=self.categorical_sampling,
+        ).fit(frame)
+        x = self.encoder_.transform(frame)
+        if mask is None:
+            mask = np.ones(x.shape, dtype=np.float32)
+        tensors = {
+            "x": torch.as_tensor(x, dtype=torch.float32, device=device),
+            "mask": torch.as_tensor(mask, dtype=torch.float32, device=device),
+        }
+        if labels is not None:
+            tensors["condition"] = _one_hot(labels.codes, len(labels.classes), device)
+        return tensors
+
+    def _as_table(self, data):
+        """The training data as a table, and the mask of its encoded values (None: all)."""
+        if isinstance(data, TableData):
+            return data.frame, None
+        if self._input_format.kind != "tabular" and self.categorical_columns is not None:
+            raise ValueError(
+                "categorical_columns applies to tables (a DataFrame or a 2-D array of "
+                "rows); series are flattened into numeric vectors. Pass the table "
+                "itself, or leave categorical_columns=None."
+            )
+        n, t, d = data.values.shape
+        # padding is masked out of every loss; the column mean keeps it out of the way
+        self._padding_fill = np.nanmean(data.values.reshape(n, t * d), axis=0)
+        mask = np.repeat(time_mask(data.lengths, t), d, axis=1).astype(np.float32)
+        return self._flat_table(data.values), mask
+
+    def _flat_table(self, values):
+        """Series ``(n, n_timesteps_, d)`` (or shorter) as a table of ``n_timesteps_ * d``."""
+        n, t, d = values.shape
+        full = np.full((n, self.n_timesteps_, d), np.nan)
+        full[:, :t] = values
+        flat = full.reshape(n, -1)
+        return pd.DataFrame(np.where(np.isnan(flat), self._padding_fill, flat))
+
+    def _encode_rows(self, X):
+        """``X`` read as in ``fit`` (any number of rows) and encoded, shape ``(n, width)``."""
+        _check_feature_names(self, X, reset=False)
+        name = type(self).__name__
+        fmt = self._input_format
+        if fmt.kind == "frame":
+            if not isinstance(X, pd.DataFrame):
+                X = np.asarray(X, dtype=object)
+                if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+                    raise ValueError(
+                        f"X has shape {X.shape}, but {name} is expecting "
+                        f"{self.n_features_in_} features as input (the columns of fit)."
+                    )
+                X = pd.DataFrame(X, columns=fmt.columns).astype(dict(zip(fmt.columns, fmt.dtypes)))
+            data, _ = check_table(X, estimator_name=name, min_rows=1)
+        else:
+            data, _ = check_sequences(
+                X, id_column=self.id_column, time_column=self.time_column,
+                estimator_name=name, min_series=1,
+            )  # fmt: skip
+        if data.n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {data.n_features} features, but {name} is expecting "
+                f"{self.n_features_in_} features as input; pass data with the columns "
+                "(last axis) seen in fit."
+            )
+        if fmt.kind == "frame":
+            return self.encoder_.transform(data.frame)
+        if data.n_timesteps > self.n_timesteps_:
+            raise ValueError(
+                f"X has series of {data.n_timesteps} steps, but {name} was fitted on "
+                f"series of at most {self.n_timesteps_}; pass series no longer than those."
+            )
+        return self.encoder_.transform(self._flat_table(data.values))
+
+    def _draw(self, n, codes, rng):
+        lengths = self._sample_lengths(n, codes, rng)
+        width = self.encoder_._width
+        encoded = np.empty((n, width), dtype=np.float32)
+        chunks = self._generated_chunks(
+            n, codes, max(1, self._values_per_sampling_chunk // width),
+            rng.randint(_MAX_SEED), lambda module, m, condition: module.generate(m, condition),
+        )  # fmt: skip
+        for start, stop, rows in chunks:
+            encoded[start:stop] = rows
+        return self.encoder_.inverse_transform(encoded, random_state=rng), lengths
+
+    def _restore(self, values, lengths):
+        if self._input_format.kind == "frame":
+            return values
+        n = len(values)
+        rows = np.array(values, dtype=np.float64).reshape(  # a writable copy
+            n, self.n_timesteps_, self.n_features_in_
+        )
+        return restore_format(rows, lengths, self._input_format)
 
 
 def _param_repr(value):

@@ -6,7 +6,9 @@ shorter than the others. Estimators that accept NaN (random forests, histogram g
 boosting) then work on variable-length series as they are; for the others, follow it
 with an imputer or set ``resample=True``. :class:`SeriesSummary` turns each series
 into a few statistics per feature instead (mean, spread, range, trend), the same number
-of columns whatever the series' lengths.
+of columns whatever the series' lengths. :class:`TabularEncoder` is the reversible
+encoding of a mixed-type table (scaled numbers, one-hot categories) that the tabular
+samplers learn in.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from .utils._tabular import TabularEncoder
 from .utils.validation import SequenceData, check_sequences
 
-__all__ = ["SeriesFlattener", "SeriesSummary"]
+__all__ = ["SeriesFlattener", "SeriesSummary", "TabularEncoder"]
 
 
 class SeriesFlattener(TransformerMixin, BaseEstimator):

@@ -18,10 +18,12 @@ from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.multiclass import type_of_target
 
 from ..preprocessing import SeriesFlattener
+from ..utils._tabular import is_categorical_dtype
 from ..utils.validation import check_sequences, time_mask
 from ._posthoc import _MAX_SEED, _repeat
 
@@ -42,6 +44,10 @@ _TASK_NOTES = """**The task.** With labels, ``y`` holds one target per series: c
     series without that step (every feature at steps ``0 .. L - 2``), so every series
     needs at least 2 steps; this works for variable-length series. Giving some labels
     but not others is an error.
+
+    **Mixed-type tables.** DataFrames with categorical columns (``category``,
+    ``object``, ``bool``, ``string``) have those columns one-hot encoded, with the
+    levels of every set together, before the model sees them.
 
     **The model.** ``estimator`` is cloned and fitted on NaN-padded float64 arrays
     ``(n_series, n_timesteps, n_features)``, every set padded to its longest series
@@ -102,7 +108,7 @@ def _read_sets(sets, caller):
             "self-supervised forecasting task)."
         )
     read = []
-    for name, X, y in sets:
+    for name, X, y in _one_hot_tables(sets):
         data, fmt = check_sequences(X, estimator_name=caller)
         target = None if y is None else _check_target(y, data.n_series, f"y{name[1:]}")
         read.append((name, data, fmt, target))
@@ -115,6 +121,42 @@ def _read_sets(sets, caller):
                 "(last axis)."
             )
     return read
+
+
+def _one_hot_tables(sets):
+    """Sets of mixed-type DataFrames with their categorical columns one-hot encoded.
+
+    The levels are those of all sets together, so that every set gets the same
+    columns; numeric columns pass through. Other sets come back unchanged.
+    """
+    frames = [X for _, X, _ in sets]
+    if not all(isinstance(X, pd.DataFrame) for X in frames):
+        return sets
+    categorical = [
+        c
+        for c in frames[-1].columns
+        if any(is_categorical_dtype(X[c].dtype) for X in frames if c in X.columns)
+    ]
+    if not categorical:
+        return sets
+    for (name, X, _), reference in zip(sets, frames[-1:] * len(sets)):
+        if list(X.columns) != list(reference.columns):
+            raise ValueError(
+                f"{name} has columns {list(X.columns)} but {sets[-1][0]} has "
+                f"{list(reference.columns)}; synthetic and real tables need the same columns."
+            )
+    encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    encoder.fit(pd.concat([X[categorical].astype(str) for X in frames], ignore_index=True))
+    out = []
+    for name, X, y in sets:
+        numeric = X.drop(columns=categorical).astype(np.float64)
+        dummies = pd.DataFrame(
+            encoder.transform(X[categorical].astype(str)),
+            columns=encoder.get_feature_names_out(),
+            index=X.index,
+        )
+        out.append((name, pd.concat([numeric, dummies], axis=1), y))
+    return out
 
 
 def _forecast_task(name, data):

@@ -1,8 +1,17 @@
 """The samplers, one private module each."""
 
 from ._crnngan import CRNNGANSampler
+from ._dense_gan import DenseGANSampler
 from ._forecast import LSTMForecastGAN
 from ._rcgan import RCGANSampler
 from ._timegan import TimeGANSampler
+from ._vae import VAESampler
 
-__all__ = ["CRNNGANSampler", "LSTMForecastGAN", "RCGANSampler", "TimeGANSampler"]
+__all__ = [
+    "CRNNGANSampler",
+    "DenseGANSampler",
+    "LSTMForecastGAN",
+    "RCGANSampler",
+    "TimeGANSampler",
+    "VAESampler",
+]

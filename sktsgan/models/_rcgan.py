@@ -67,32 +67,74 @@ class RCGANObjective(nn.Module):
     def forward(self, networks, batch, player):
         real, mask = batch["x"], batch["mask"]
         condition = batch.get("condition")
+        scored = self._score_mask(mask)
         if player == "discriminator":
             with torch.no_grad():
-                fake = networks.generate(len(real), real.shape[1], condition)
-            fake = fake * mask.unsqueeze(2)
+                fake = self._fake(networks, real, mask, condition)
             real_scores = networks.discriminate(real, condition)
             fake_scores = networks.discriminate(fake, condition)
             if self.loss == "bce":
-                return bce_discriminator_loss(real_scores, fake_scores, mask)
+                return bce_discriminator_loss(real_scores, fake_scores, scored)
             penalty = gradient_penalty(
-                lambda x: networks.discriminate(x, condition), real, fake, mask
+                lambda x: networks.discriminate(x, condition), real, fake, scored
             )
-            return wasserstein_critic_loss(real_scores, fake_scores, mask) + (
+            return wasserstein_critic_loss(real_scores, fake_scores, scored) + (
                 self.gp_weight * penalty
             )
-        fake = networks.generate(len(real), real.shape[1], condition) * mask.unsqueeze(2)
+        fake = self._fake(networks, real, mask, condition)
         fake_scores = networks.discriminate(fake, condition)
         if self.loss == "bce":
-            loss = bce_generator_loss(fake_scores, mask)
+            loss = bce_generator_loss(fake_scores, scored)
         else:
-            loss = wasserstein_generator_loss(fake_scores, mask)
+            loss = wasserstein_generator_loss(fake_scores, scored)
         if self.moment_weight:
-            loss = loss + self.moment_weight * moment_loss(real, fake, mask, condition)
+            loss = loss + self.moment_weight * self._moments(real, fake, mask, condition)
         return loss
 
+    # Hooks a GAN over other shapes overrides (the tabular DenseGAN).
 
-class RCGANSampler(BaseSequenceSampler):
+    def _fake(self, networks, real, mask, condition):
+        """Generated series shaped like ``real``, zero on its padding."""
+        return networks.generate(len(real), real.shape[1], condition) * mask.unsqueeze(2)
+
+    def _score_mask(self, mask):
+        """Which discriminator scores count: one per valid step."""
+        return mask
+
+    def _moments(self, real, fake, mask, condition):
+        return moment_loss(real, fake, mask, condition)
+
+
+class _GANLossMixin:
+    """Loss settings and schedule of a GAN with RCGAN's parameters, for the engine.
+
+    ``loss``, ``n_critic``, ``gp_weight``, ``moment_weight``, ``n_epochs``, ``lr`` and
+    ``lr_discriminator`` mean the same in :class:`RCGANSampler` and
+    :class:`~sktsgan.DenseGANSampler`.
+    """
+
+    def _gan_loss_params(self, objective):
+        wasserstein = self.loss == "wgan-gp"
+        return {
+            "criterion": objective,
+            "criterion__loss": self.loss,
+            "criterion__gp_weight": self.gp_weight,
+            "criterion__moment_weight": self.moment_weight,
+            "lr": self.lr,
+            "player_lr": {"discriminator": self.lr_discriminator or self.lr},
+            # Adam settings of the WGAN-GP paper, and the usual GAN ones for BCE
+            "optimizer__betas": (0.5, 0.9) if wasserstein else (0.5, 0.999),
+        }
+
+    def _training_phases(self, n_batches):
+        n_critic = self.n_critic
+        if n_critic == "auto":
+            n_critic = 5 if self.loss == "wgan-gp" else 1
+        schedule = (("discriminator", n_critic), ("generator", 1))
+        return [TrainingPhase("adversarial", schedule, self.n_epochs)]
+
+
+class RCGANSampler(_GANLossMixin, BaseSequenceSampler):
     """Recurrent conditional GAN sampler for (multivariate) time series.
 
     The generator is a recurrent network that reads one latent vector per time step
@@ -269,7 +311,6 @@ class RCGANSampler(BaseSequenceSampler):
         self.time_column = time_column
 
     def _engine_params(self, n_features, n_classes):
-        wasserstein = self.loss == "wgan-gp"
         return {
             "module": RCGANNetworks,
             "module__n_features": n_features,
@@ -278,19 +319,5 @@ class RCGANSampler(BaseSequenceSampler):
             "module__num_layers": self.num_layers,
             "module__latent_dim": self.latent_dim,
             "module__cell": self.cell,
-            "criterion": RCGANObjective,
-            "criterion__loss": self.loss,
-            "criterion__gp_weight": self.gp_weight,
-            "criterion__moment_weight": self.moment_weight,
-            "lr": self.lr,
-            "player_lr": {"discriminator": self.lr_discriminator or self.lr},
-            # Adam settings of the WGAN-GP paper, and the usual GAN ones for BCE
-            "optimizer__betas": (0.5, 0.9) if wasserstein else (0.5, 0.999),
+            **self._gan_loss_params(RCGANObjective),
         }
-
-    def _training_phases(self, n_batches):
-        n_critic = self.n_critic
-        if n_critic == "auto":
-            n_critic = 5 if self.loss == "wgan-gp" else 1
-        schedule = (("discriminator", n_critic), ("generator", 1))
-        return [TrainingPhase("adversarial", schedule, self.n_epochs)]

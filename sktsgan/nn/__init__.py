@@ -1,4 +1,4 @@
-"""The torch layer: networks, losses and the shared adversarial training engine."""
+"""The torch layer: networks, losses and the shared training engine."""
 
 from ._engine import AdversarialNet, LossProgressBar, TensorBatches, TrainingPhase
 from ._fused_gru import fused_gru, native_recurrence
@@ -7,19 +7,29 @@ from ._losses import (
     bce_generator_loss,
     crps_loss,
     feature_matching_loss,
+    gaussian_kl,
     gradient_penalty,
     masked_mean,
     moment_loss,
+    tabular_reconstruction_loss,
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from ._modules import RecurrentNetwork, with_condition
+from ._modules import (
+    DenseNetwork,
+    RecurrentNetwork,
+    RowGenerator,
+    softmax_blocks,
+    with_condition,
+)
 from ._reliability import diversity_ratio
 
 __all__ = [
     "AdversarialNet",
+    "DenseNetwork",
     "LossProgressBar",
     "RecurrentNetwork",
+    "RowGenerator",
     "TensorBatches",
     "TrainingPhase",
     "bce_discriminator_loss",
@@ -28,10 +38,13 @@ __all__ = [
     "diversity_ratio",
     "feature_matching_loss",
     "fused_gru",
+    "gaussian_kl",
     "gradient_penalty",
     "masked_mean",
     "moment_loss",
     "native_recurrence",
+    "softmax_blocks",
+    "tabular_reconstruction_loss",
     "wasserstein_critic_loss",
     "wasserstein_generator_loss",
     "with_condition",

@@ -1,12 +1,16 @@
-"""The one adversarial training engine: a skorch ``NeuralNet`` whose step alternates players.
+"""The one training engine: a skorch ``NeuralNet`` whose step alternates players.
 
 A model plugs in three things:
 
 * ``module``: an ``nn.Module`` holding all its networks, with
   ``player_parameters() -> {player: named_parameters}`` (which weights each player
-  updates) and ``generate(n, n_timesteps, condition)`` (samples in the scaled space);
+  updates) and a ``generate`` method for the sampler base (sequence modules take
+  ``(n, n_timesteps, condition)``, tabular ones ``(n, condition)``); one player is
+  enough (a VAE trains as the single player ``"vae"``);
 * ``criterion``: an ``nn.Module`` called as ``criterion(module, batch, player)`` that
-  returns that player's scalar loss on a batch;
+  returns that player's scalar loss on a batch, or a dict with that loss under
+  ``"loss"`` and named parts of it (a VAE's ``"reconstruction_loss"`` and
+  ``"kl_loss"``), which the history records too;
 * a list of :class:`TrainingPhase`, each a schedule of ``(player, n_updates)`` run on
   every batch for a number of epochs.
 
@@ -121,6 +125,14 @@ class LossProgressBar(Callback):
 
     def on_train_end(self, net, **kwargs):
         self.bar_.close()
+
+
+def _loss_and_parts(result):
+    """A criterion's result as ``(loss, {name: part})``: a tensor, or a dict with "loss"."""
+    if isinstance(result, dict):
+        parts = dict(result)
+        return parts.pop("loss"), parts
+    return result, {}
 
 
 class AdversarialNet(NeuralNet):
@@ -437,12 +449,13 @@ class AdversarialNet(NeuralNet):
             threshold = self.min_loss_.get(player)
             for _ in range(n_updates):
                 optimizer.zero_grad(set_to_none=True)
-                loss = self.criterion_(self.module_, batch, player)
+                loss, parts = _loss_and_parts(self.criterion_(self.module_, batch, player))
                 if threshold is not None and loss.item() <= threshold:
                     continue
                 loss.backward()
                 optimizer.step()
             losses[f"{player}_loss"] = loss.detach()
+            losses.update({key: value.detach() for key, value in parts.items()})
         self._train_only(None)
         return {"loss": loss, "y_pred": None, "losses": losses}
 

@@ -1,7 +1,8 @@
-"""GAN losses: pure functions on tensors.
+"""GAN and VAE losses: pure functions on tensors.
 
 Scores are ``(batch, time)`` (one per step, as RCGAN's discriminator gives) and ``mask``
-is a float ``(batch, time)`` tensor, 1 on valid steps and 0 on padding.
+is a float ``(batch, time)`` tensor, 1 on valid steps and 0 on padding. A tabular
+critic scores each row once: its scores and mask are ``(batch, 1)``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def gradient_penalty(critic, real, fake, mask):
 
     ``critic`` maps ``(batch, time, features)`` to per-step scores ``(batch, time)``;
     each series' score is its mean over valid steps, and the penalty pushes the norm of
-    its gradient (over all steps and features) towards 1.
+    its gradient (over all steps and features) towards 1. A tabular critic maps rows
+    ``(batch, features)`` to ``(batch, 1)``, with a ``(batch, 1)`` mask of ones.
 
     Examples
     --------
@@ -70,7 +72,8 @@ def gradient_penalty(critic, real, fake, mask):
     >>> gradient_penalty(critic, real, fake, torch.ones(3, 4))  # (2 * 2 / 4 - 1) ** 2
     tensor(0.)
     """
-    weight = torch.rand(real.shape[0], 1, 1, device=real.device, dtype=real.dtype)
+    shape = (real.shape[0],) + (1,) * (real.dim() - 1)  # series or rows
+    weight = torch.rand(shape, device=real.device, dtype=real.dtype)
     between = (weight * real + (1 - weight) * fake).requires_grad_(True)
     # cuDNN's recurrent kernels and the fused CPU GRU have no double backward, which
     # this penalty needs.
@@ -163,3 +166,56 @@ def crps_loss(real, paths, mask):
     spread = (paths[:, :, None] - paths[:, None, :]).abs().sum(dim=(1, 2)) / (m * (m - 1))
     per_step = (error - spread / 2).mean(dim=-1)
     return (per_step * mask).sum() / mask.sum().clamp_min(1.0)
+
+
+def tabular_reconstruction_loss(x, outputs, log_sigma, blocks, mask):
+    """Negative log-likelihood of encoded rows ``x`` under a decoder's ``outputs``.
+
+    ``blocks`` cuts the last axis into ``("numeric", width)`` pieces, Gaussian with
+    mean ``outputs`` and standard deviation ``exp(log_sigma)`` (one per column), and
+    ``("softmax", width)`` pieces, one-hot categories scored by cross-entropy against
+    the ``outputs`` read as logits. ``mask`` ``(batch, width)`` is 1 where ``x`` holds a
+    value (flattened series shorter than the longest have 0 on their padding). Summed
+    over columns, averaged over rows.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import tabular_reconstruction_loss
+    >>> x = torch.tensor([[0.0, 1.0, 0.0]])
+    >>> logits = torch.tensor([[0.0, 0.0, 0.0]])  # a perfect mean, a 50/50 category
+    >>> loss = tabular_reconstruction_loss(
+    ...     x, logits, torch.zeros(3), (("numeric", 1), ("softmax", 2)), torch.ones(1, 3)
+    ... )
+    >>> round(float(loss), 4)  # log(2)
+    0.6931
+    """
+    total = x.new_zeros(x.shape[0])
+    start = 0
+    for kind, width in blocks:
+        part = slice(start, start + width)
+        target, output, valid = x[:, part], outputs[:, part], mask[:, part]
+        if kind == "softmax":
+            nll = -(target * output.log_softmax(dim=-1)).sum(dim=-1)
+            total = total + nll * valid[:, 0]
+        else:
+            sigma = log_sigma[part].exp()
+            nll = 0.5 * ((target - output) / sigma) ** 2 + log_sigma[part]
+            total = total + (nll * valid).sum(dim=-1)
+        start += width
+    return total.mean()
+
+
+def gaussian_kl(mean, log_var):
+    """KL divergence of ``N(mean, exp(log_var))`` from ``N(0, 1)``, summed over latents.
+
+    Averaged over the batch; the VAE's regulariser (Kingma and Welling, 2014).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import gaussian_kl
+    >>> gaussian_kl(torch.zeros(2, 3), torch.zeros(2, 3))
+    tensor(0.)
+    """
+    return (-0.5 * (1 + log_var - mean**2 - log_var.exp()).sum(dim=-1)).mean()

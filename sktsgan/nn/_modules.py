@@ -1,4 +1,8 @@
-"""Torch building blocks. Tensors are ``(batch, time, features)`` in and out."""
+"""Torch building blocks.
+
+Recurrent networks take and give ``(batch, time, features)``; the dense networks of the
+tabular samplers take and give ``(batch, features)``.
+"""
 
 from __future__ import annotations
 
@@ -94,3 +98,90 @@ def with_condition(x, condition):
         return x
     steps = condition.unsqueeze(1).expand(-1, x.shape[1], -1)
     return torch.cat([x, steps], dim=2)
+
+
+class DenseNetwork(nn.Module):
+    """A multilayer perceptron: ``num_layers`` hidden layers of ``hidden_size`` units.
+
+    Parameters
+    ----------
+    input_size : int
+        Input features.
+    hidden_size : int
+        Units per hidden layer.
+    output_size : int
+        Outputs (no activation: see :func:`softmax_blocks`).
+    num_layers : int, default=2
+        Hidden layers, each a linear map and a leaky ReLU; 0 gives one linear map.
+    dropout : float, default=0.0
+        Dropout after every hidden layer.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import DenseNetwork
+    >>> DenseNetwork(5, 16, 3)(torch.zeros(4, 5)).shape
+    torch.Size([4, 3])
+    """
+
+    def __init__(self, input_size, hidden_size, output_size, *, num_layers=2, dropout=0.0):
+        super().__init__()
+        layers, width = [], input_size
+        for _ in range(num_layers):
+            layers += [nn.Linear(width, hidden_size), nn.LeakyReLU(0.2)]
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+            width = hidden_size
+        layers.append(nn.Linear(width, output_size))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+def softmax_blocks(x, blocks):
+    """Softmax over every ``("softmax", width)`` block of the last axis; others unchanged.
+
+    ``blocks`` cuts the last axis of ``x`` into ``(kind, width)`` pieces in order, as
+    :attr:`sktsgan.preprocessing.TabularEncoder.output_blocks_` does: one softmax block
+    per categorical column, so each column's outputs are the probabilities of its levels.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import softmax_blocks
+    >>> softmax_blocks(torch.tensor([[3.0, 0.0, 0.0]]), (("numeric", 1), ("softmax", 2)))
+    tensor([[3.0000, 0.5000, 0.5000]])
+    """
+    if all(kind != "softmax" for kind, _ in blocks):
+        return x
+    pieces = torch.split(x, [width for _, width in blocks], dim=-1)
+    return torch.cat(
+        [p.softmax(dim=-1) if kind == "softmax" else p for p, (kind, _) in zip(pieces, blocks)],
+        dim=-1,
+    )
+
+
+class RowGenerator(nn.Module):
+    """Base of the tabular samplers' networks: ``generate(n, condition)`` makes rows.
+
+    A subclass sets ``blocks`` (the encoding's ``(kind, width)`` blocks) and defines
+    ``generate(n, condition=None)``, rows ``(n, width)`` with each categorical block a
+    vector of probabilities. :meth:`diversity_pair` lets the engine's collapse check
+    compare generated with real rows.
+    """
+
+    def diversity_pair(self, batch):
+        """Real and generated rows as ``(batch, width, 1)``, and the values to compare.
+
+        Only numeric values count when there are any: a categorical block is one-hot in
+        real rows but probabilities in generated ones, whose spread says little.
+        """
+        real, mask = batch["x"], batch.get("mask")
+        fake = self.generate(len(real), batch.get("condition"))
+        numeric = torch.cat(
+            [torch.full((width,), float(kind == "numeric")) for kind, width in self.blocks]
+        ).to(real.device)
+        if bool(numeric.any()):
+            mask = numeric.expand_as(real) if mask is None else mask * numeric
+        return real.unsqueeze(2), fake.unsqueeze(2), mask

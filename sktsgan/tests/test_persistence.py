@@ -24,7 +24,14 @@ from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback
 
 import sktsgan
-from sktsgan import CRNNGANSampler, LSTMForecastGAN, RCGANSampler, TimeGANSampler
+from sktsgan import (
+    CRNNGANSampler,
+    DenseGANSampler,
+    LSTMForecastGAN,
+    RCGANSampler,
+    TimeGANSampler,
+    VAESampler,
+)
 from sktsgan._persistence import FORMAT_VERSION, _sampler_classes
 from sktsgan.augment import (
     AugmentedClassifier,
@@ -46,6 +53,8 @@ SAMPLERS = [
     LSTMForecastGAN(
         window=3, horizon=2, hidden_size=4, latent_dim=2, n_epochs=1, n_draws=5, random_state=0
     ),
+    DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
+    VAESampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
     RandomSeriesSampler(random_state=0),
     JitterSampler(random_state=0),
     ScalingSampler(random_state=0),
@@ -112,7 +121,7 @@ def test_round_trip_gives_identical_samples_and_continues_the_stream(fitted, nam
 
 
 @pytest.mark.parametrize("how", ["pickle", "safe"])
-@pytest.mark.parametrize("name", IDS[:4])
+@pytest.mark.parametrize("name", IDS[:6])
 def test_engine_comes_back_whole_and_trains_on(fitted, labelled, name, how, tmp_path):
     """Weights, optimiser states and history come back, and training can go on."""
     engine = fitted[name].engine_
@@ -179,7 +188,7 @@ def test_pickle_puts_every_tensor_where_skorch_maps_devices(fitted):
                 found.append(type(obj).__name__)
             return NotImplemented
 
-    for name in IDS[:4]:
+    for name in IDS[:6]:
         Recorder(io.BytesIO()).dump(fitted[name])
     assert found == []
 
@@ -259,6 +268,30 @@ def test_every_input_format_and_label_type_round_trips(tmp_path):
             else:
                 assert a.dtype == b.dtype
                 np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("sampler", [DenseGANSampler, VAESampler])
+def test_a_mixed_type_table_round_trips(sampler, tmp_path):
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(
+        {
+            "age": rng.randint(18, 80, size=40),
+            "city": rng.choice(["Oslo", "Rome"], size=40).astype(object),
+            "shade": pd.Categorical(rng.choice(["dark", "light"], size=40)),
+            "member": rng.rand(40) < 0.3,
+            "size": pd.array(rng.choice(["S", "L"], size=40), dtype="string"),
+            "height": rng.normal(170, 10, size=40),
+        }
+    )
+    y = np.where(rng.rand(40) < 0.5, 1, 2)
+    model = sampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0).fit(X, y)
+    model.save(tmp_path / "model.sktsgan")
+    loaded = sktsgan.load(tmp_path / "model.sktsgan")
+    X_a, y_a = model.sample(30, random_state=1)
+    X_b, y_b = loaded.sample(30, random_state=1)
+    pd.testing.assert_frame_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
+    assert X_b.dtypes.tolist() == X.dtypes.tolist()
 
 
 def test_a_random_state_instance_parameter_round_trips(labelled, tmp_path):

@@ -34,10 +34,12 @@ __all__ = [
     "InputFormat",
     "LabelInfo",
     "SequenceData",
+    "TableData",
     "check_features",
     "check_labels",
     "check_n_samples",
     "check_sequences",
+    "check_table",
     "restore_format",
 ]
 
@@ -76,6 +78,33 @@ class SequenceData:
     def valid_steps(self) -> np.ndarray:
         """Every valid time step stacked into rows, shape ``(sum(lengths), n_features)``."""
         return self.values[time_mask(self.lengths, self.n_timesteps)]
+
+
+@dataclass(frozen=True)
+class TableData:
+    """Checked tabular rows: a DataFrame whose columns may be numeric or categorical.
+
+    It describes itself as series of one step, like :class:`SequenceData` of tabular
+    input, so that the samplers' book-keeping is the same for both.
+    """
+
+    frame: pd.DataFrame
+
+    @property
+    def n_series(self) -> int:
+        return len(self.frame)
+
+    @property
+    def n_timesteps(self) -> int:
+        return 1
+
+    @property
+    def n_features(self) -> int:
+        return self.frame.shape[1]
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.ones(len(self.frame), dtype=np.int64)
 
 
 @dataclass
@@ -179,6 +208,61 @@ def check_sequences(
         data, fmt = _read_array(X)
     _check_sizes(data, estimator_name, min_series)
     return data, fmt
+
+
+def check_table(X, *, estimator_name="The sampler", min_rows=2):
+    """Check a wide DataFrame of tabular rows whose columns may be of any kind.
+
+    Unlike :func:`check_sequences` it keeps non-numeric columns (``category``,
+    ``object``, ``bool``, ``string``) as they are, for the tabular samplers, whose
+    encoder (:class:`sktsgan.preprocessing.TabularEncoder`) decides what each column is
+    and checks its values.
+
+    Parameters
+    ----------
+    X : DataFrame of shape (n_rows, n_columns)
+        Training rows.
+    estimator_name : str, default="The sampler"
+        Used in error messages.
+    min_rows : int, default=2
+        Fewest rows accepted.
+
+    Returns
+    -------
+    data : TableData
+        The rows, with a fresh ``RangeIndex``.
+    input_format : InputFormat
+        Kind ``"frame"``, with the columns and their dtypes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sktsgan.utils.validation import check_table
+    >>> frame = pd.DataFrame({"age": [30, 41, 52], "city": ["Oslo", "Rome", "Oslo"]})
+    >>> data, fmt = check_table(frame)
+    >>> data.n_series, fmt.kind, fmt.columns
+    (3, 'frame', ['age', 'city'])
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"check_table reads a pandas DataFrame, got {type(X).__name__}.")
+    _check_columns(X)
+    if X.shape[1] == 0 or len(X) == 0:
+        raise ValueError(
+            f"X is empty (shape {X.shape}); {estimator_name} needs at least {min_rows} "
+            "row(s) with at least 1 column."
+        )
+    if len(X) < min_rows:
+        raise ValueError(
+            f"X has {len(X)} row(s); {estimator_name} needs at least {min_rows} to learn a "
+            "distribution."
+        )
+    numeric = X.select_dtypes(include="number")
+    if numeric.shape[1] and np.isinf(numeric.to_numpy(dtype=np.float64, na_value=np.nan)).any():
+        raise ValueError(
+            "X contains inf; replace infinite values (e.g. by clipping) before fitting."
+        )
+    fmt = InputFormat("frame", dtypes=list(X.dtypes), columns=list(X.columns))
+    return TableData(X.reset_index(drop=True)), fmt
 
 
 def check_features(data, n_features, estimator_name="The sampler"):

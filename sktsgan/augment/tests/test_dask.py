@@ -51,11 +51,14 @@ def test_grid_search_on_a_local_cluster_matches_the_serial_run():
             parallel = GridSearchCV(model, grid, cv=2, scoring="neg_log_loss", n_jobs=-1)
             parallel = parallel.fit(X, y).cv_results_
         workers = {task["worker"] for task in tasks.data}
+        cluster_workers = set(client.scheduler_info()["workers"])
     finally:
         client.close()
         cluster.close()
 
-    assert len(workers) == 2  # both worker processes fitted candidates
+    # the candidates were fitted in the cluster's worker processes; which of the two
+    # takes which task is the scheduler's choice (on a busy machine one may take all)
+    assert workers and workers <= cluster_workers
     for key in ("split0_test_score", "split1_test_score", "mean_test_score"):
         np.testing.assert_allclose(parallel[key], serial[key], rtol=1e-6)
     assert parallel["params"] == serial["params"]
