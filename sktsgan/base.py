@@ -82,7 +82,8 @@ class _SamplerMixin:
             The class of each series; returned only by a sampler fitted with ``y``.
         """
         check_is_fitted(self, self._fitted_attribute)
-        n = check_n_samples(n)
+        itemsize = sample_dtype(self._input_format).itemsize
+        n = check_n_samples(n, bytes_per_sample=self.n_timesteps_ * self.n_features_in_ * itemsize)
         rng = self._sampling_rng if random_state is None else check_random_state(random_state)
         codes = self._sample_codes(n, y, rng)
         values, lengths = self._draw(n, codes, rng)
