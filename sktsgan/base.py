@@ -238,6 +238,8 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self._store_data_info(data, input_format, labels)
         self.scaler_ = MinMaxScaler().fit(data.valid_steps())
         tensors = self._training_tensors(data, labels, device)
+        n_features = data.n_features
+        del data  # a float64 copy of non-float64 input: not needed while training
         n_examples = len(tensors["x"])
         batch_size = self._check_batch_size(n_examples)
 
@@ -246,7 +248,7 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self._sampling_rng = np.random.RandomState(rng.randint(_MAX_SEED))
         n_classes = 0 if labels is None else len(labels.classes)
         engine = AdversarialNet(
-            **self._engine_params(data.n_features, n_classes),
+            **self._engine_params(n_features, n_classes),
             batch_size=batch_size,
             device=device,
             callbacks=copy.deepcopy(self.callbacks),
@@ -288,12 +290,20 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _training_tensors(self, data, labels, device):
         n, t, d = data.values.shape
-        scaled = self.scaler_.transform(data.values.reshape(-1, d)).reshape(n, t, d)
+        # Scaled straight into float32, a chunk at a time: the only full copy of the
+        # data that fit holds is the training tensor itself (MinMaxScaler.transform
+        # would make a float64 copy first). Same arithmetic, so the same values.
+        scaled = np.empty((n, t, d), dtype=np.float32)
+        chunk = max(1, _STEPS_PER_SAMPLING_CHUNK // t)
+        for start in range(0, n, chunk):
+            block = data.values[start : start + chunk] * self.scaler_.scale_
+            block += self.scaler_.min_
+            scaled[start : start + chunk] = block
         mask = time_mask(data.lengths, t)
         scaled[~mask] = 0.0
         tensors = {
-            "x": torch.as_tensor(scaled, dtype=torch.float32, device=device),
-            "mask": torch.as_tensor(mask, dtype=torch.float32, device=device),
+            "x": torch.from_numpy(scaled).to(device),
+            "mask": torch.from_numpy(mask).to(device, torch.float32),
         }
         if labels is not None:
             tensors["condition"] = torch.nn.functional.one_hot(

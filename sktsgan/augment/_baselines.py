@@ -65,7 +65,10 @@ class _BaselineSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self._store_data_info(data, input_format, labels)
         rng = check_random_state(self.random_state)
         self._sampling_rng = np.random.RandomState(rng.randint(_MAX_SEED))
-        self._values = data.values
+        values = data.values
+        if isinstance(X, np.ndarray) and np.may_share_memory(values, X):
+            values = values.copy()  # keep our own copy, not a view of the user's array
+        self._values = values
         return self
 
     def _fit_baseline(self, data, labels):

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -46,11 +46,13 @@ from sktsgan.preprocessing import SeriesFlattener, SeriesSummary
 from sktsgan.utils.validation import check_labels, check_n_samples, check_sequences
 
 SKTSGAN_DIR = str(Path(__file__).resolve().parents[1])
-# Where a clear message may come from: our code, or sklearn's parameter validation.
+# Where a clear message may come from: our code, or the validation code of scikit-learn
+# and imbalanced-learn (parameter constraints, check_array, sampling_strategy checks).
 ALLOWED_ORIGINS = (
     SKTSGAN_DIR,
     "sklearn/utils/_param_validation.py",
     "sklearn/utils/validation.py",
+    "imblearn/utils/_validation.py",
 )
 
 FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -284,7 +286,45 @@ def long_frames(draw):
     return frame, draw(st.sampled_from([None, "t", "missing"]))
 
 
+@st.composite
+def valid_frames(draw):
+    """Wide DataFrames every sampler must accept: unique names, numeric, finite."""
+    n_rows = draw(st.integers(2, 6))
+    names = draw(
+        st.lists(
+            st.one_of(st.text(max_size=2), st.integers(-1, 2), st.none()),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+    assume(len({hash(name) for name in names}) == len(names))  # 1 and True are one label
+    columns = []
+    for _ in names:
+        dtype = draw(st.sampled_from([np.float64, np.float32, np.int64, np.bool_]))
+        elements = st.floats(-1e3, 1e3, width=32) if np.dtype(dtype).kind == "f" else None
+        if dtype == np.int64:
+            elements = st.integers(-(10**6), 10**6)
+        columns.append(draw(hnp.arrays(dtype, n_rows, elements=elements)))
+    frame = pd.DataFrame(dict(enumerate(columns)))
+    frame.columns = pd.Index(names, dtype=object)
+    return frame
+
+
+@st.composite
+def valid_lists(draw):
+    """Lists of 2-D (or all 1-D) float series of different lengths, at least 2."""
+    d = draw(st.integers(1, 3))
+    univariate = draw(st.booleans())
+    items = []
+    for _ in range(draw(st.integers(2, 5))):
+        shape = (draw(st.integers(1, 5)),) + (() if univariate else (d,))
+        items.append(draw(hnp.arrays(np.float64, shape, elements=st.floats(-1e3, 1e3))))
+    return items
+
+
 any_input = st.one_of(any_arrays(), nan_patterns(), ragged_lists(), frames(), valid_series())
+valid_input = st.one_of(valid_series(), valid_frames(), valid_lists())
 
 # Tiny models: these tests check the data contract, not the quality of the samples.
 SAMPLERS = {
@@ -397,9 +437,66 @@ def test_fit_sample_works_or_refuses_any_input(name, X, n):
 
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
 @FUZZ
-@given(X=valid_series(), n=st.integers(1, 20))
-def test_fit_sample_round_trips_valid_series(name, X, n):
-    check_fit_sample(name, X, n, must_work=True)
+@given(X=valid_input, n=st.integers(1, 20))
+def test_fit_sample_round_trips_valid_input(name, X, n):
+    # SMOTE interpolates step by step: it refuses series of different lengths, by design
+    ragged = isinstance(X, list) and len({len(x) for x in X}) > 1
+    check_fit_sample(name, X, n, must_work=not (ragged and name == "SMOTESampler"))
+
+
+@st.composite
+def labelled(draw):
+    """Valid series with class labels, at least 2 series per class, and a y to sample."""
+    X = draw(valid_series(min_series=4))
+    kinds = draw(st.sampled_from([[0, 1], ["a", "b"], [True, False], [2.0, 7.0], [0, 1, 2]]))
+    classes = kinds[: max(2, len(X) // 2)]
+    y = np.array([classes[i % len(classes)] for i in range(len(X))])
+    assume(np.min(np.unique(y, return_counts=True)[1]) >= 2)
+    asked = draw(st.one_of(st.none(), st.sampled_from(classes), st.just("unknown")))
+    return X, y, asked
+
+
+@pytest.mark.parametrize("name", ["RCGANSampler", "CRNNGANSampler", "SMOTESampler"])
+@FUZZ
+@given(case=labelled(), n=st.integers(1, 5))
+def test_conditional_fit_sample(name, case, n):
+    X, y, asked = case
+    sampler = SAMPLERS[name]().fit(X, y)
+    result = outcome(lambda: sampler.sample(n, y=asked, random_state=0))
+    if asked == "unknown" and not (y.dtype.kind == "U" and "unknown" in y):
+        assert result is None
+        return
+    samples, labels = result
+    assert_round_trip(X, samples, n)
+    assert set(labels.tolist()) <= set(y.tolist())
+    assert asked is None or (labels == asked).all()
+
+
+@st.composite
+def valid_long_frames(draw):
+    """Long DataFrames: 2 to 4 ids, 1 to 4 time-ordered rows each, shuffled."""
+    rows = []
+    for series in range(draw(st.integers(2, 4))):
+        for step in range(draw(st.integers(1, 4))):
+            rows.append((series, step, draw(st.floats(-100, 100)), draw(st.integers(0, 9))))
+    frame = pd.DataFrame(rows, columns=["id", "t", "a", "b"])
+    return frame.sample(frac=1, random_state=draw(st.integers(0, 9)))
+
+
+@pytest.mark.parametrize("name", ["RCGANSampler", "TimeWarpSampler"])
+@FUZZ
+@given(frame=valid_long_frames(), n=st.integers(1, 4), with_time=st.booleans())
+def test_long_frame_round_trip(name, frame, n, with_time):
+    sampler = SAMPLERS[name]().set_params(id_column="id", time_column="t" if with_time else None)
+    if not with_time:
+        frame = frame.sort_values(["id", "t"]).drop(columns="t")
+    samples = outcome(lambda: sampler.fit(frame).sample(n, random_state=0), must_work=True)
+    assert list(samples.columns) == list(frame.columns)
+    assert samples["id"].nunique() == n
+    assert samples["b"].dtype == frame["b"].dtype
+    features = ["a", "b"]
+    low, high = frame[features].min(), frame[features].max()
+    assert ((samples[features] >= low) & (samples[features] <= high)).all().all()
 
 
 def label_sets():
@@ -447,6 +544,11 @@ def test_forecaster_fit_predict_sample(X, n, n_paths):
         return
     samples = outcome(lambda: model.sample(n, random_state=0))
     if samples is not None:
+        # the forecaster reads one 2-D array or wide DataFrame as one long series
+        if isinstance(X, pd.DataFrame):
+            X = X.to_numpy(dtype=np.float64)[np.newaxis]
+        elif isinstance(X, np.ndarray) and X.ndim == 2:
+            X = X[np.newaxis]
         assert_round_trip(X, samples, n)
     paths = outcome(lambda: model.sample_paths(X, n_paths, random_state=0))
     if paths is not None:

@@ -76,7 +76,12 @@ class SequenceData:
         return bool(np.any(self.lengths != self.n_timesteps))
 
     def valid_steps(self) -> np.ndarray:
-        """Every valid time step stacked into rows, shape ``(sum(lengths), n_features)``."""
+        """Every valid time step stacked into rows, shape ``(sum(lengths), n_features)``.
+
+        A view of ``values`` when no series is padded, a copy otherwise.
+        """
+        if not self.is_ragged:
+            return self.values.reshape(-1, self.n_features)
         return self.values[time_mask(self.lengths, self.n_timesteps)]
 
 
@@ -403,11 +408,11 @@ def _read_array(X):
             ) from exc
     if X.ndim == 2:
         _check_finite(X, where="X", padding_allowed=False)
-        values = X.astype(np.float64)[:, np.newaxis, :]
+        values = X.astype(np.float64, copy=False)[:, np.newaxis, :]
         lengths = np.ones(X.shape[0], dtype=np.int64)
         return SequenceData(values, lengths), InputFormat("tabular", dtypes=[X.dtype])
     if X.ndim == 3:
-        values = X.astype(np.float64)
+        values = X.astype(np.float64, copy=False)  # float64 input is not copied
         lengths = _padded_lengths(values)
         kind = "padded" if np.any(lengths != values.shape[1]) else "array"
         return SequenceData(values, lengths), InputFormat(kind, dtypes=[X.dtype])
