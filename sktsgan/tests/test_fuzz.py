@@ -33,6 +33,8 @@ from sktsgan.augment import (
     TimeWarpSampler,
 )
 from sktsgan.metrics import (
+    EmbeddingDisplay,
+    SeriesComparisonDisplay,
     crps_ensemble,
     discriminative_score,
     interval_coverage,
@@ -623,3 +625,32 @@ def test_preprocessing_transformers(X, X_new, summary):
     assert rows.ndim == 2 and len(rows) == len(X)
     new = outcome(lambda: transformer.transform(X_new))
     assert new is None or new.shape[1] == rows.shape[1]
+
+
+@FUZZ
+@given(pair=sets_of_series(), embedding=st.booleans())
+def test_displays(pair, embedding):
+    import matplotlib.pyplot as plt
+
+    real, synth = pair
+    display = EmbeddingDisplay if embedding else SeriesComparisonDisplay
+    shown = outcome(lambda: display.from_samples(real, synth, random_state=0))
+    if shown is not None:
+        assert shown.figure_ is not None
+    plt.close("all")
+
+
+@FUZZ
+@given(
+    real=valid_series(min_series=4),
+    synth=st.one_of(valid_series(min_series=4), any_input),
+    labels=st.sampled_from([[0, 1], ["a", "b"], [0.5, 1.5, 2.5]]),
+)
+def test_tstr_with_labels(real, synth, labels):
+    def y_for(X):
+        return np.array([labels[i % len(labels)] for i in range(len(X))])
+
+    y_synth = outcome(lambda: y_for(synth))
+    options = {"estimator": make_pipeline(SeriesFlattener(), DummyClassifier())}
+    result = outcome(lambda: tstr_score(synth, y_synth, real, y_for(real), **options))
+    assert result is None or 0 <= result <= 1

@@ -5,10 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.pipeline import make_pipeline
 
 from sktsgan import LSTMForecastGAN, RCGANSampler, base
 from sktsgan.augment import GANAugmenter, JitterSampler
-from sktsgan.metrics import crps_ensemble, interval_coverage
+from sktsgan.metrics import crps_ensemble, interval_coverage, tstr_score
 from sktsgan.preprocessing import SeriesFlattener
 
 
@@ -79,3 +81,11 @@ def test_probabilistic_scores_check_their_arrays():
         crps_ensemble([1.0], [["a"]])
     with pytest.raises(ValueError, match="empty"):
         interval_coverage([], [], [])
+
+
+def test_a_classifier_with_continuous_targets_is_refused_by_name():
+    X = np.random.RandomState(0).rand(6, 3, 1)
+    y = np.linspace(0.5, 3.0, 6)
+    classifier = make_pipeline(SeriesFlattener(), DummyClassifier())
+    with pytest.raises(ValueError, match="estimator is a classifier, but y_synth"):
+        tstr_score(X, y, X, y, estimator=classifier)
