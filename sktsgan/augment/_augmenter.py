@@ -249,7 +249,14 @@ class GANAugmenter(BaseSampler):
         elif isinstance(X, np.ndarray):
             self.n_features_in_ = 1 if X.ndim < 2 else X.shape[-1]
         elif len(X):
-            self.n_features_in_ = 1 if np.ndim(X[0]) < 2 else np.shape(X[0])[-1]
+            try:
+                first = np.asarray(X[0], dtype=float)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    "Series 0 of X is not a numeric array of shape (n_timesteps, "
+                    f"n_features) or (n_timesteps,): {exc}"
+                ) from exc
+            self.n_features_in_ = 1 if first.ndim < 2 else first.shape[-1]
 
 
 def _check_labels(y):

@@ -578,5 +578,7 @@ def _read_at(values, clock):
     weight = (clock - left)[:, :, np.newaxis]
     lower = np.take_along_axis(values, left[:, :, np.newaxis], axis=1)
     upper = np.take_along_axis(values, left[:, :, np.newaxis] + 1, axis=1)
-    # this form gives the exact step values at weights 0 and 1: the endpoints are kept
-    return lower * (1 - weight) + upper * weight
+    # this form gives the exact step values at weights 0 and 1: the endpoints are kept;
+    # the clip keeps rounding from stepping outside the two values (equal ones included)
+    mixed = lower * (1 - weight) + upper * weight
+    return np.clip(mixed, np.minimum(lower, upper), np.maximum(lower, upper))

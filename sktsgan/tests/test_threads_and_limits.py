@@ -9,7 +9,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import make_pipeline
 
 from sktsgan import LSTMForecastGAN, RCGANSampler, base
-from sktsgan.augment import GANAugmenter, JitterSampler
+from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
 from sktsgan.metrics import crps_ensemble, interval_coverage, tstr_score
 from sktsgan.preprocessing import SeriesFlattener
 
@@ -89,3 +89,14 @@ def test_a_classifier_with_continuous_targets_is_refused_by_name():
     classifier = make_pipeline(SeriesFlattener(), DummyClassifier())
     with pytest.raises(ValueError, match="estimator is a classifier, but y_synth"):
         tstr_score(X, y, X, y, estimator=classifier)
+
+
+def test_time_warp_keeps_large_constant_integers_exact():
+    X = np.full((2, 5, 1), 6402373705727993, dtype=np.int64)
+    samples = TimeWarpSampler(random_state=0).fit(X).sample(20, random_state=0)
+    assert (samples == 6402373705727993).all()
+
+
+def test_augmenter_names_a_series_that_is_not_an_array():
+    with pytest.raises(ValueError, match="Series 0 of X is not a numeric array"):
+        GANAugmenter(JitterSampler()).fit_resample([[[1.0, 2.0], [3.0]]])
