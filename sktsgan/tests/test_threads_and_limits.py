@@ -100,3 +100,14 @@ def test_time_warp_keeps_large_constant_integers_exact():
 def test_augmenter_names_a_series_that_is_not_an_array():
     with pytest.raises(ValueError, match="Series 0 of X is not a numeric array"):
         GANAugmenter(JitterSampler()).fit_resample([[[1.0, 2.0], [3.0]]])
+
+
+def test_comparison_display_of_a_large_constant():
+    import matplotlib.pyplot as plt
+
+    from sktsgan.metrics import SeriesComparisonDisplay
+
+    X = np.full((2, 1, 2), 2.0**48)
+    display = SeriesComparisonDisplay.from_samples(np.zeros((2, 1, 2)), X)
+    assert len(display.axes_) == 2
+    plt.close("all")
