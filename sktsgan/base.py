@@ -113,7 +113,8 @@ class _SamplerMixin:
             The class of each series; returned only by a sampler fitted with ``y``.
         """
         check_is_fitted(self, self._fitted_attribute)
-        n = check_n_samples(n)
+        itemsize = sample_dtype(self._input_format).itemsize
+        n = check_n_samples(n, bytes_per_sample=self.n_timesteps_ * self.n_features_in_ * itemsize)
         rng = self._sampling_rng if random_state is None else check_random_state(random_state)
         codes = self._sample_codes(n, y, rng)
         values, lengths = self._draw(n, codes, rng)
@@ -334,6 +335,7 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self._store_data_info(data, input_format, labels)
         self._fit_scaling(data)
         tensors = self._training_tensors(data, labels, device)
+        del data  # a float64 copy of non-float64 input: not needed while training
         n_examples = len(tensors["x"])
         batch_size = self._check_batch_size(n_examples)
 
@@ -507,12 +509,20 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
     def _training_tensors(self, data, labels, device):
         """The device tensors ``x``, ``mask`` and (with labels) ``condition``."""
         n, t, d = data.values.shape
-        scaled = self.scaler_.transform(data.values.reshape(-1, d)).reshape(n, t, d)
+        # Scaled straight into float32, a chunk at a time: the only full copy of the
+        # data that fit holds is the training tensor itself (MinMaxScaler.transform
+        # would make a float64 copy first). Same arithmetic, so the same values.
+        scaled = np.empty((n, t, d), dtype=np.float32)
+        chunk = max(1, _STEPS_PER_SAMPLING_CHUNK // t)
+        for start in range(0, n, chunk):
+            block = data.values[start : start + chunk] * self.scaler_.scale_
+            block += self.scaler_.min_
+            scaled[start : start + chunk] = block
         mask = time_mask(data.lengths, t)
         scaled[~mask] = 0.0
         tensors = {
-            "x": torch.as_tensor(scaled, dtype=torch.float32, device=device),
-            "mask": torch.as_tensor(mask, dtype=torch.float32, device=device),
+            "x": torch.from_numpy(scaled).to(device),
+            "mask": torch.from_numpy(mask).to(device, torch.float32),
         }
         if labels is not None:
             tensors["condition"] = _one_hot(labels.codes, len(labels.classes), device)

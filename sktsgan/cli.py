@@ -97,6 +97,8 @@ def load_data(source, window):
             frame = pd.read_csv(path)
         except (ValueError, OSError, UnicodeDecodeError) as exc:
             raise CommandLineError(f"Could not read {path} as CSV: {exc}") from exc
+        if frame.empty:
+            raise CommandLineError(f"{path} has no data rows; it needs one row per time step.")
         bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
         if bad:
             raise CommandLineError(
@@ -148,9 +150,15 @@ def has_ohlc(feature_names):
 
 
 def _check_free(*paths, force):
+    """Refuse, before any fitting, output paths that exist or cannot be written."""
     for path in paths:
+        if path.is_dir():
+            raise CommandLineError(f"{path} is a directory; name a file to write.")
         if path.exists() and not force:
             raise CommandLineError(f"{path} exists; pass --force to overwrite it.")
+        folder = next(parent for parent in path.parents if parent.exists())
+        if not folder.is_dir():
+            raise CommandLineError(f"Cannot write {path}: {folder} is not a directory.")
 
 
 def write_figures(figures, sampler, X, samples, feature_names, random_state):
@@ -239,12 +247,18 @@ def generate(args):
     except (ValueError, TypeError) as exc:
         raise CommandLineError(f"Cannot fit on {args.data}: {exc}") from exc
     fit_seconds = time.perf_counter() - start
-    samples = sampler.sample(args.n_samples, random_state=args.random_state)
-    write_samples(
-        np.asarray(samples, dtype=np.float64).reshape(args.n_samples, -1, X.shape[-1]),
-        output,
-        feature_names,
-    )
+    try:
+        samples = sampler.sample(args.n_samples, random_state=args.random_state)
+    except ValueError as exc:  # e.g. more samples than fit in memory
+        raise CommandLineError(f"--n-samples: {exc}") from exc
+    try:
+        write_samples(
+            np.asarray(samples, dtype=np.float64).reshape(args.n_samples, -1, X.shape[-1]),
+            output,
+            feature_names,
+        )
+    except OSError as exc:
+        raise CommandLineError(f"Cannot write {output}: {exc}") from exc
     print(f"Wrote {args.n_samples} synthetic series in original units to {output}")
     if figures:
         write_figures(figures, sampler, X, samples, feature_names, args.random_state)

@@ -29,7 +29,7 @@ from sklearn.utils.validation import (
 )
 
 from .utils._tabular import TabularEncoder
-from .utils.validation import SequenceData, check_sequences
+from .utils.validation import SequenceData, _check_columns, check_sequences
 
 __all__ = ["SeriesFlattener", "SeriesSummary", "TabularEncoder"]
 
@@ -426,6 +426,7 @@ def _read_series(transformer, X, *, reset):
     """Checked series of ``X`` for a transformer with id_column and time_column."""
     name = type(transformer).__name__
     if isinstance(X, pd.DataFrame):
+        _check_columns(X)  # before sklearn's own name check, which cannot say why
         # Feature names without the id and time columns of a long frame.
         keys = [c for c in (transformer.id_column, transformer.time_column) if c in X.columns]
         _check_feature_names(transformer, X.iloc[:0].drop(columns=keys), reset=reset)

@@ -16,6 +16,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_feature_names, _num_samples, check_consistent_length
 
+from ..utils.validation import _check_columns
+
 _MAX_SEED = 2**31 - 1
 
 
@@ -239,13 +241,22 @@ class GANAugmenter(BaseSampler):
 
     def _check_n_features_and_names(self, X):
         """Set n_features_in_ (last axis) and, for DataFrames, feature_names_in_."""
+        if isinstance(X, pd.DataFrame):
+            _check_columns(X)
         _check_feature_names(self, X, reset=True)
         if isinstance(X, pd.DataFrame):
             self.n_features_in_ = X.shape[1]
         elif isinstance(X, np.ndarray):
             self.n_features_in_ = 1 if X.ndim < 2 else X.shape[-1]
         elif len(X):
-            self.n_features_in_ = 1 if np.ndim(X[0]) < 2 else np.shape(X[0])[-1]
+            try:
+                first = np.asarray(X[0], dtype=float)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    "Series 0 of X is not a numeric array of shape (n_timesteps, "
+                    f"n_features) or (n_timesteps,): {exc}"
+                ) from exc
+            self.n_features_in_ = 1 if first.ndim < 2 else first.shape[-1]
 
 
 def _check_labels(y):
@@ -256,7 +267,15 @@ def _check_labels(y):
             f"{np.shape(y)}. GANAugmenter augments classification data; for "
             "regression targets use sktsgan.augment.AugmentedRegressor."
         )
-    check_classification_targets(y)
+    if np.size(y) == 0:
+        raise ValueError("y is empty; pass one class label per series.")
+    try:
+        check_classification_targets(y)
+    except (TypeError, ValueError) as exc:  # e.g. strings mixed with numbers or None
+        kind = TypeError if isinstance(exc, TypeError) else ValueError
+        raise kind(
+            f"y must hold class labels of one type (integers or strings), one per series: {exc}"
+        ) from exc
     return check_target_type(np.asarray(y), indicate_one_vs_all=True)
 
 

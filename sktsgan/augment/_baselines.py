@@ -65,7 +65,10 @@ class _BaselineSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self._store_data_info(data, input_format, labels)
         rng = check_random_state(self.random_state)
         self._sampling_rng = np.random.RandomState(rng.randint(_MAX_SEED))
-        self._values = data.values
+        values = data.values
+        if isinstance(X, np.ndarray) and np.may_share_memory(values, X):
+            values = values.copy()  # keep our own copy, not a view of the user's array
+        self._values = values
         return self
 
     def _fit_baseline(self, data, labels):
@@ -575,5 +578,7 @@ def _read_at(values, clock):
     weight = (clock - left)[:, :, np.newaxis]
     lower = np.take_along_axis(values, left[:, :, np.newaxis], axis=1)
     upper = np.take_along_axis(values, left[:, :, np.newaxis] + 1, axis=1)
-    # this form gives the exact step values at weights 0 and 1: the endpoints are kept
-    return lower * (1 - weight) + upper * weight
+    # this form gives the exact step values at weights 0 and 1: the endpoints are kept;
+    # the clip keeps rounding from stepping outside the two values (equal ones included)
+    mixed = lower * (1 - weight) + upper * weight
+    return np.clip(mixed, np.minimum(lower, upper), np.maximum(lower, upper))

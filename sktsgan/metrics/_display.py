@@ -87,12 +87,14 @@ class SeriesComparisonDisplay:
         ax = np.atleast_1d(ax)
         single_step = self.real.shape[1] == 1
         for j, axis in enumerate(ax[:n_features]):
+            if single_step:
+                bins = _shared_bins(self.real[:, 0, j], self.synthetic[:, 0, j])
             for values, color, label in (
                 (self.real, "tab:blue", "real"),
                 (self.synthetic, "tab:orange", "synthetic"),
             ):
                 if single_step:  # tabular rows: compare the marginal distributions
-                    axis.hist(values[:, 0, j], bins=20, alpha=0.5, color=color, label=label)
+                    axis.hist(values[:, 0, j], bins=bins, alpha=0.5, color=color, label=label)
                     continue
                 lines = axis.plot(values[:, :, j].T, color=color, alpha=0.6, linewidth=1)
                 lines[0].set_label(label)
@@ -103,3 +105,18 @@ class SeriesComparisonDisplay:
         self.figure_ = ax[0].figure
         self.figure_.tight_layout()
         return self
+
+
+def _shared_bins(real, synthetic, n_bins=20):
+    """Histogram edges over both sets, so the two bars line up; a constant gets one bin.
+
+    numpy's own ``bins=20`` fails on a constant of large magnitude (no 20 distinct
+    float edges fit in its range).
+    """
+    values = np.concatenate([real, synthetic])
+    values = values[np.isfinite(values)]
+    low, high = (values.min(), values.max()) if len(values) else (0.0, 1.0)
+    if not high > low:
+        half = max(abs(low) * 1e-3, 0.5)
+        low, high = low - half, high + half
+    return np.unique(np.linspace(low, high, n_bins + 1))

@@ -183,6 +183,12 @@ def _resolve_task(estimator, targets):
             )
         return "forecasting"
     if estimator is not None and is_classifier(estimator):
+        continuous = [n for n, y in targets.items() if type_of_target(y) == "continuous"]
+        if continuous:
+            raise ValueError(
+                f"estimator is a classifier, but {', '.join(continuous)} holds continuous "
+                "values; pass class labels, or a regressor for a regression task."
+            )
         return "classification"
     if estimator is not None and is_regressor(estimator):
         return "regression"

@@ -41,14 +41,21 @@ def crps_ensemble(y_true, paths, *, axis=1):
     >>> round(crps_ensemble(y, draws), 2)  # a standard normal at its mean: 0.234
     0.23
     """
-    y_true = np.asarray(y_true, dtype=float)
-    paths = np.moveaxis(np.asarray(paths, dtype=float), axis, -1)
+    y_true, paths = _as_float(y_true=y_true), _as_float(paths=paths)
+    if paths.ndim == 0 or not -paths.ndim <= axis < paths.ndim:
+        raise ValueError(
+            f"axis={axis} is not an axis of paths (shape {paths.shape}); paths needs the "
+            "shape of y_true plus one axis of draws."
+        )
+    paths = np.moveaxis(paths, axis, -1)
     if paths.shape[:-1] != y_true.shape:
         raise ValueError(
             f"paths must have the shape of y_true {y_true.shape} plus one axis of draws "
             f"(axis={axis}); got {np.moveaxis(paths, -1, axis).shape}."
         )
     m = paths.shape[-1]
+    if m == 0 or y_true.size == 0:
+        raise ValueError(f"Nothing to score: y_true {y_true.shape}, paths {paths.shape}.")
     error = np.abs(paths - y_true[..., np.newaxis]).mean(axis=-1)
     ordered = np.sort(paths, axis=-1)
     # E|X - X'| = 2 / m^2 * sum_i (2 i - m - 1) x_(i), for the order statistics x_(i)
@@ -75,10 +82,25 @@ def interval_coverage(y_true, lower, upper):
     >>> interval_coverage([1.0, 2.0, 5.0, 0.0], [0.0, 0.0, 0.0, 0.5], [3.0, 3.0, 3.0, 3.0])
     0.5
     """
-    y_true, lower, upper = (np.asarray(a, dtype=float) for a in (y_true, lower, upper))
+    y_true, lower, upper = (
+        _as_float(y_true=y_true),
+        _as_float(lower=lower),
+        _as_float(upper=upper),
+    )
     if not (y_true.shape == lower.shape == upper.shape):
         raise ValueError(
             f"y_true, lower and upper must have one shape; got {y_true.shape}, "
             f"{lower.shape} and {upper.shape}."
         )
+    if y_true.size == 0:
+        raise ValueError("y_true is empty: nothing to score.")
     return float(np.mean((y_true >= lower) & (y_true <= upper)))
+
+
+def _as_float(**array):
+    """The one array passed by keyword as floats, or a TypeError naming it."""
+    ((name, values),) = array.items()
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be numeric: {exc}.") from exc

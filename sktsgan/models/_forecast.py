@@ -25,7 +25,12 @@ from ..nn import (
     with_condition,
 )
 from ..utils._torch import seeded_torch
-from ..utils.validation import check_sequences
+from ..utils.validation import (
+    _check_columns,
+    _check_numeric_columns,
+    check_n_samples,
+    check_sequences,
+)
 
 # forecast this many histories at once when predicting and sampling
 _FORECAST_CHUNK = 4096
@@ -477,9 +482,12 @@ class LSTMForecastGAN(BaseSequenceSampler):
             In original units; ``(n_paths, horizon, n_features)`` for one 2-D history.
         """
         check_is_fitted(self, "engine_")
-        if not isinstance(n_paths, (int, np.integer)) or n_paths < 1:
-            raise ValueError(f"n_paths must be a positive integer, got {n_paths!r}.")
         histories, single = self._check_history(X_history)
+        n_paths = check_n_samples(
+            n_paths,
+            bytes_per_sample=len(histories) * self.horizon * self.n_features_in_ * 8,
+            name="n_paths",
+        )
         codes = self._history_codes(y, len(histories))
         rng = self._sampling_rng if random_state is None else check_random_state(random_state)
         repeated = np.repeat(histories, n_paths, axis=0)
@@ -659,5 +667,7 @@ def _as_series_set(X, id_column):
     if not _is_single_series(X, id_column):
         return X, None
     if isinstance(X, pd.DataFrame):
-        return X.to_numpy(dtype=np.float64)[np.newaxis], list(X.columns)
+        _check_columns(X)
+        _check_numeric_columns(X)
+        return X.to_numpy(dtype=np.float64, na_value=np.nan)[np.newaxis], list(X.columns)
     return np.asarray(X)[np.newaxis], None

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import torch
+
+# torch draws from one process-wide generator: two seeded blocks running at once in two
+# threads would interleave their draws (and restore each other's state), so they take
+# turns. Re-entrant, so that a seeded block may call code that seeds again.
+_GLOBAL_RNG_LOCK = threading.RLock()
 
 
 def resolve_device(device):
@@ -43,6 +49,9 @@ def resolve_device(device):
 def seeded_torch(seed, device):
     """Seed torch for the block only; the caller's global random state is restored after.
 
+    Blocks in different threads run one at a time, so that each gets exactly the draws
+    its seed gives (sampling one fitted model from several threads is reproducible).
+
     Examples
     --------
     >>> import torch
@@ -57,7 +66,7 @@ def seeded_torch(seed, device):
     cuda_devices = []
     if torch.device(device).type == "cuda":
         cuda_devices = [torch.device(device).index or torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=cuda_devices):
+    with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=cuda_devices):
         torch.default_generator.manual_seed(seed)
         for index in cuda_devices:  # only the device in use: other GPUs keep their state
             with torch.cuda.device(index):

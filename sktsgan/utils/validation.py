@@ -21,6 +21,7 @@ a 2-D array as a set of univariate series: pass ``X[:, :, np.newaxis]`` for that
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "check_n_samples",
     "check_sequences",
     "check_table",
+    "memory_limit",
     "restore_format",
 ]
 
@@ -76,7 +78,12 @@ class SequenceData:
         return bool(np.any(self.lengths != self.n_timesteps))
 
     def valid_steps(self) -> np.ndarray:
-        """Every valid time step stacked into rows, shape ``(sum(lengths), n_features)``."""
+        """Every valid time step stacked into rows, shape ``(sum(lengths), n_features)``.
+
+        A view of ``values`` when no series is padded, a copy otherwise.
+        """
+        if not self.is_ragged:
+            return self.values.reshape(-1, self.n_features)
         return self.values[time_mask(self.lengths, self.n_timesteps)]
 
 
@@ -207,6 +214,7 @@ def check_sequences(
     else:
         data, fmt = _read_array(X)
     _check_sizes(data, estimator_name, min_series)
+    _check_integer_precision(data, fmt)
     return data, fmt
 
 
@@ -318,8 +326,17 @@ def check_labels(y, n_series, *, estimator_name="The sampler"):
         )
     if y.dtype == object and any(isinstance(v, (list, dict, set)) for v in y):
         raise TypeError("y must hold hashable class labels, one per series.")
+    if len(y) == 0:
+        raise ValueError("y is empty; pass one class label per series.")
     encoder = LabelEncoder()
-    codes = encoder.fit_transform(y)
+    try:
+        codes = encoder.fit_transform(y)
+    except TypeError as exc:  # e.g. strings mixed with numbers: labels that do not sort
+        kinds = sorted({type(v).__name__ for v in y.ravel()})
+        raise TypeError(
+            f"y mixes labels of types {kinds} that cannot be sorted; pass labels of one "
+            "type, e.g. y.astype(str)."
+        ) from exc
     counts = np.bincount(codes, minlength=len(encoder.classes_))
     if len(encoder.classes_) < 2:
         raise ValueError(
@@ -335,20 +352,68 @@ def check_labels(y, n_series, *, estimator_name="The sampler"):
     return LabelInfo(encoder=encoder, codes=codes.astype(np.int64))
 
 
-def check_n_samples(n):
+def check_n_samples(n, *, bytes_per_sample=None, name="n"):
     """Check the number of samples asked of ``sample``.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples asked for.
+    bytes_per_sample : int, default=None
+        Memory one sample takes in the returned array. When given, ``n`` samples must
+        fit in this machine's physical memory (:func:`memory_limit`): a larger ``n``
+        is refused at once rather than failing (or swapping) half-way.
+    name : str, default="n"
+        The parameter's name, for messages.
 
     Examples
     --------
     >>> from sktsgan.utils.validation import check_n_samples
     >>> check_n_samples(3)
     3
+    >>> check_n_samples(10**12, bytes_per_sample=960)
+    Traceback (most recent call last):
+    ...
+    ValueError: n=1000000000000 samples need 960 TB, more than ...
     """
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be a positive integer, got {n!r} ({type(n).__name__}).")
+        raise TypeError(f"{name} must be a positive integer, got {n!r} ({type(n).__name__}).")
     if n <= 0:
-        raise ValueError(f"n must be a positive integer, got {n}.")
-    return int(n)
+        raise ValueError(f"{name} must be a positive integer, got {n}.")
+    n = int(n)
+    if bytes_per_sample is not None:
+        needed, limit = n * int(bytes_per_sample), memory_limit()
+        if needed > limit:
+            raise ValueError(
+                f"{name}={n} samples need {_format_bytes(needed)}, more than the "
+                f"{_format_bytes(limit)} of memory of this machine. Draw them in batches "
+                "(several calls with a smaller n, each saved before the next)."
+            )
+    return n
+
+
+def memory_limit():
+    """Bytes of physical memory: the most that one ``sample`` call may return.
+
+    Falls back to 1 TiB where the operating system does not say.
+
+    Examples
+    --------
+    >>> from sktsgan.utils.validation import memory_limit
+    >>> memory_limit() > 0
+    True
+    """
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX
+        return 2**40
+
+
+def _format_bytes(n_bytes):
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n_bytes < 1000 or unit == "TB":
+            return f"{n_bytes:.3g} {unit}"
+        n_bytes /= 1000
 
 
 def sample_dtype(input_format):
@@ -373,12 +438,7 @@ def restore_format(values, lengths, input_format):
         rows = values[:, 0, :]
         if kind == "tabular":
             return _cast(rows, fmt.dtypes[0])
-        return pd.DataFrame(
-            {
-                col: _cast(rows[:, j], dt)
-                for j, (col, dt) in enumerate(zip(fmt.columns, fmt.dtypes))
-            }
-        )
+        return _frame([_cast(rows[:, j], dt) for j, dt in enumerate(fmt.dtypes)], fmt.columns)
     if kind == "array":
         return _cast(values, fmt.dtypes[0])
     if kind == "padded":
@@ -401,12 +461,12 @@ def restore_format(values, lengths, input_format):
 def _is_collection_of_series(X):
     if len(X) == 0:
         return False
-    if all(isinstance(item, (np.ndarray, pd.DataFrame)) for item in X):
+    if any(isinstance(item, (np.ndarray, pd.DataFrame)) for item in X):
         return True
     try:
         np.asarray(X, dtype=float)
-    except ValueError as exc:  # inhomogeneous nesting: a ragged list of lists
-        return "inhomogeneous" in str(exc) or "sequence" in str(exc)
+    except ValueError:  # inhomogeneous nesting (a ragged list of lists) or non-numbers
+        return True
     except TypeError:
         return False
     return False
@@ -432,11 +492,11 @@ def _read_array(X):
             ) from exc
     if X.ndim == 2:
         _check_finite(X, where="X", padding_allowed=False)
-        values = X.astype(np.float64)[:, np.newaxis, :]
+        values = X.astype(np.float64, copy=False)[:, np.newaxis, :]
         lengths = np.ones(X.shape[0], dtype=np.int64)
         return SequenceData(values, lengths), InputFormat("tabular", dtypes=[X.dtype])
     if X.ndim == 3:
-        values = X.astype(np.float64)
+        values = X.astype(np.float64, copy=False)  # float64 input is not copied
         lengths = _padded_lengths(values)
         kind = "padded" if np.any(lengths != values.shape[1]) else "array"
         return SequenceData(values, lengths), InputFormat(kind, dtypes=[X.dtype])
@@ -477,7 +537,7 @@ def _read_series_list(items):
                 "(n_timesteps,) or 2-D (n_timesteps, n_features)."
             )
         univariate.append(arr.ndim == 1)
-        arrays.append(arr.reshape(len(arr), -1) if arr.ndim == 1 else arr)
+        arrays.append(arr.reshape(-1, 1) if arr.ndim == 1 else arr)
         dtypes.append(arr.dtype)
     n_features = {a.shape[1] for a in arrays}
     if len(n_features) > 1:
@@ -522,6 +582,8 @@ def _read_long_frame(frame, id_column, time_column):
     if features.shape[1] == 0:
         raise ValueError("X has no feature columns besides the id and time columns.")
     _check_numeric_columns(features)
+    if len(frame) == 0:
+        raise ValueError("X is an empty DataFrame (no rows); pass at least 2 series.")
     if frame[id_column].isna().any():
         raise ValueError(f"The id column {id_column!r} has missing values; every row needs an id.")
     order = pd.Index(pd.unique(frame[id_column]))
@@ -622,6 +684,20 @@ def _check_finite(values, *, where, padding_allowed):
         )
 
 
+def _check_integer_precision(data, fmt):
+    """Integers of 2**53 or more do not survive float64: refuse rather than shift them."""
+    is_int = [pd.api.types.is_integer_dtype(pd.api.types.pandas_dtype(dt)) for dt in fmt.dtypes]
+    if not any(is_int):
+        return
+    values = data.values if all(is_int) else data.values[..., np.flatnonzero(is_int)]
+    if np.nanmax(values) >= 2**53 or np.nanmin(values) <= -(2**53):
+        raise ValueError(
+            "X holds integers of magnitude 2**53 or more, which float64 (and so the "
+            "sampler) cannot represent exactly; rescale them (e.g. to other units) or pass "
+            "them as floats if approximate values will do."
+        )
+
+
 def _padded_lengths(values, where_prefix="series"):
     """Lengths of NaN-padded series; NaN anywhere but a whole trailing step is an error."""
     if np.isinf(values).any():
@@ -670,6 +746,25 @@ def _check_sizes(data, estimator_name, min_series=2):
         )
 
 
+def _frame(columns, names):
+    """DataFrame of ``columns`` labelled exactly ``names`` (None, 1 and True stay apart)."""
+    frame = pd.DataFrame(dict(enumerate(columns)))
+    index = pd.Index(names, tupleize_cols=False)
+    if index.tolist() != list(names):  # inference changed a label (None to NaN, 0 to 0.0)
+        index = pd.Index(names, dtype=object, tupleize_cols=False)
+    frame.columns = index
+    return frame
+
+
+def _float_bounds(dtype):
+    """The widest float range that casts to the integer ``dtype`` without overflow."""
+    info = np.iinfo(dtype.numpy_dtype if hasattr(dtype, "numpy_dtype") else dtype)
+    low, high = float(info.min), float(info.max)
+    if high > info.max:  # int64 and uint64: float(max) rounds up past the range
+        high = np.nextafter(high, -np.inf)
+    return low, high
+
+
 def _cast(values, dtype):
     """Cast float samples to the training dtype: round integers, threshold booleans."""
     dtype = pd.api.types.pandas_dtype(dtype)
@@ -680,7 +775,7 @@ def _cast(values, dtype):
             else pd.array(values > 0.5, dtype=dtype)
         )
     if pd.api.types.is_integer_dtype(dtype):
-        rounded = np.rint(values)
+        rounded = np.clip(np.rint(values), *_float_bounds(dtype))  # no wrap-around
         return (
             rounded.astype(dtype)
             if isinstance(dtype, np.dtype)

@@ -161,3 +161,56 @@ def test_check_labels():
 def test_check_n_samples(n, error):
     with pytest.raises(error, match="positive integer"):
         check_n_samples(n)
+
+
+# -- regressions found by the property-based tests (sktsgan/tests/test_fuzz.py) --------
+
+
+def test_empty_labels_are_refused_plainly():
+    with pytest.raises(ValueError, match="y is empty"):
+        check_labels([], 0)
+
+
+def test_labels_that_do_not_sort_are_a_type_error():
+    with pytest.raises(TypeError, match="cannot be sorted"):
+        check_labels(np.array(["a", 1, "a", 1], dtype=object), 4)
+
+
+def test_huge_n_is_refused_before_allocating():
+    with pytest.raises(ValueError, match="Draw them in batches"):
+        check_n_samples(10**12, bytes_per_sample=24 * 5 * 8)
+    assert check_n_samples(10, bytes_per_sample=24 * 5 * 8) == 10
+
+
+@pytest.mark.parametrize("names", [[0, None], ["", None], [(0,), "a"]])
+def test_frame_column_labels_come_back_unchanged(names):
+    frame = pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], columns=pd.Index(names, dtype=object))
+    _, _, back = round_trip(frame)
+    assert back.columns.tolist() == names
+
+
+def test_integer_samples_saturate_instead_of_wrapping():
+    data, fmt = check_sequences(np.array([[100], [127]], dtype=np.int8))
+    out = restore_format(np.array([[[130.0]], [[-300.0]]]), data.lengths, fmt)
+    assert out.dtype == np.int8 and out.ravel().tolist() == [127, -128]
+
+
+def test_integers_beyond_float64_precision_are_refused():
+    with pytest.raises(ValueError, match="2\\*\\*53"):
+        check_sequences(np.full((2, 1, 1), 2**62, dtype=np.int64))
+    check_sequences(np.full((2, 1, 1), 2**52, dtype=np.int64))  # exact in float64
+
+
+def test_empty_long_frame_is_refused_plainly():
+    frame = pd.DataFrame({"id": [], "a": []})
+    with pytest.raises(ValueError, match="empty DataFrame"):
+        check_sequences(frame, id_column="id")
+
+
+def test_list_mixing_arrays_and_nested_lists_is_a_list_of_series():
+    data, fmt = check_sequences([np.zeros((2, 1)), [[1.0], [2.0]]])
+    assert fmt.kind == "list" and data.lengths.tolist() == [2, 2]
+    with pytest.raises(ValueError, match="mixes 1-D and 2-D"):
+        check_sequences([np.zeros((0, 1)), []])
+    with pytest.raises(ValueError, match="Series 0 is all NaN"):
+        check_sequences([np.zeros(0), np.zeros(0)])

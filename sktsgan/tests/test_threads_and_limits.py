@@ -1,0 +1,113 @@
+"""Sampling from several threads, huge ``n``, and regressions found by the fuzz tests."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.pipeline import make_pipeline
+
+from sktsgan import LSTMForecastGAN, RCGANSampler, base
+from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
+from sktsgan.metrics import crps_ensemble, interval_coverage, tstr_score
+from sktsgan.preprocessing import SeriesFlattener
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X = np.random.RandomState(0).rand(12, 6, 2)
+    return RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0).fit(X)
+
+
+def test_sampling_in_threads_equals_serial_sampling(fitted, monkeypatch):
+    # Small chunks: each draw takes many turns, so unsynchronised threads would mix them.
+    monkeypatch.setattr(base, "_STEPS_PER_SAMPLING_CHUNK", 12)
+    seeds = list(range(8))
+    serial = [fitted.sample(300, random_state=seed) for seed in seeds]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda seed: fitted.sample(300, random_state=seed), seeds))
+    for seed, (a, b) in enumerate(zip(serial, threaded)):
+        np.testing.assert_array_equal(a, b, err_msg=f"random_state={seed}")
+    assert not np.array_equal(threaded[0], threaded[1])
+
+
+@pytest.mark.parametrize("n", [10**12, 2**63])
+def test_more_samples_than_memory_are_refused_at_once(fitted, n):
+    with pytest.raises(ValueError, match="Draw them in batches"):
+        fitted.sample(n)
+    baseline = JitterSampler(random_state=0).fit(np.zeros((3, 4, 2)))
+    with pytest.raises(ValueError, match="Draw them in batches"):
+        baseline.sample(n)
+
+
+def test_forecaster_refuses_too_many_paths_and_non_integers():
+    X = np.random.RandomState(0).rand(3, 8, 1)
+    model = LSTMForecastGAN(window=2, horizon=1, hidden_size=2, n_epochs=1, random_state=0)
+    model.fit(X)
+    with pytest.raises(ValueError, match="n_paths=.*Draw them in batches"):
+        model.sample_paths(X, 10**13)
+    with pytest.raises(TypeError, match="n_paths must be a positive integer"):
+        model.sample_paths(X, 2.5)
+
+
+def test_forecaster_names_non_numeric_columns_of_one_long_series():
+    frame = pd.DataFrame({"a": np.arange(10.0), "b": list("abcdefghij")})
+    model = LSTMForecastGAN(window=2, horizon=1, hidden_size=2, n_epochs=1)
+    with pytest.raises(TypeError, match=r"Columns \['b'\] are not numeric"):
+        model.fit(frame)
+
+
+def test_duplicated_column_names_are_named_by_every_entry_point():
+    frame = pd.DataFrame(np.zeros((4, 2)), columns=["x", "x"])
+    with pytest.raises(ValueError, match="duplicated column names"):
+        SeriesFlattener().fit(frame)
+    with pytest.raises(ValueError, match="duplicated column names"):
+        GANAugmenter(JitterSampler()).fit_resample(frame)
+
+
+def test_augmenter_refuses_empty_and_mixed_labels():
+    X = np.zeros((4, 3, 1))
+    with pytest.raises(ValueError, match="y is empty"):
+        GANAugmenter(JitterSampler()).fit_resample(X[:0], [])
+    with pytest.raises((TypeError, ValueError), match="class labels of one type"):
+        GANAugmenter(JitterSampler()).fit_resample(X, np.array(["a", 1, None, 2], dtype=object))
+
+
+def test_probabilistic_scores_check_their_arrays():
+    with pytest.raises(ValueError, match="axis=1 is not an axis"):
+        crps_ensemble(0.0, 0.0)
+    with pytest.raises(TypeError, match="paths must be numeric"):
+        crps_ensemble([1.0], [["a"]])
+    with pytest.raises(ValueError, match="empty"):
+        interval_coverage([], [], [])
+
+
+def test_a_classifier_with_continuous_targets_is_refused_by_name():
+    X = np.random.RandomState(0).rand(6, 3, 1)
+    y = np.linspace(0.5, 3.0, 6)
+    classifier = make_pipeline(SeriesFlattener(), DummyClassifier())
+    with pytest.raises(ValueError, match="estimator is a classifier, but y_synth"):
+        tstr_score(X, y, X, y, estimator=classifier)
+
+
+def test_time_warp_keeps_large_constant_integers_exact():
+    X = np.full((2, 5, 1), 6402373705727993, dtype=np.int64)
+    samples = TimeWarpSampler(random_state=0).fit(X).sample(20, random_state=0)
+    assert (samples == 6402373705727993).all()
+
+
+def test_augmenter_names_a_series_that_is_not_an_array():
+    with pytest.raises(ValueError, match="Series 0 of X is not a numeric array"):
+        GANAugmenter(JitterSampler()).fit_resample([[[1.0, 2.0], [3.0]]])
+
+
+def test_comparison_display_of_a_large_constant():
+    import matplotlib.pyplot as plt
+
+    from sktsgan.metrics import SeriesComparisonDisplay
+
+    X = np.full((2, 1, 2), 2.0**48)
+    display = SeriesComparisonDisplay.from_samples(np.zeros((2, 1, 2)), X)
+    assert len(display.axes_) == 2
+    plt.close("all")
