@@ -38,6 +38,9 @@ case "$job" in
       --output out/stocks_synthetic.csv --figure out/stocks.png --force
     ;;
   test)
+    # Tiny networks gain nothing from a second thread, and on a busy machine torch's
+    # threads wait on each other: one thread per process unless the caller says more.
+    export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
     exec "$venv/bin/python" -m pytest "${@:2}"
     ;;
   docs)
