@@ -14,6 +14,7 @@ from ._scorers import (
     make_predictive_scorer,
     make_tstr_scorer,
 )
+from ._tabular_fidelity import column_fidelity, correlation_gap
 
 __all__ = [
     "CandlestickDisplay",
@@ -21,6 +22,8 @@ __all__ = [
     "LossCurveDisplay",
     "SeriesComparisonDisplay",
     "augmentation_gain",
+    "column_fidelity",
+    "correlation_gap",
     "crps_ensemble",
     "discriminative_score",
     "interval_coverage",

@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .validation import _cast
 
-__all__ = ["TabularEncoder", "is_categorical_dtype"]
+__all__ = ["TabularEncoder", "check_table_pair", "is_categorical_dtype", "resolve_categorical"]
 
 
 def is_categorical_dtype(dtype):
@@ -40,6 +40,103 @@ def is_categorical_dtype(dtype):
         or pd.api.types.is_bool_dtype(dtype)
         or pd.api.types.is_string_dtype(dtype)
     )
+
+
+def resolve_categorical(frame, categorical_columns):
+    """The set of categorical column names of ``frame``.
+
+    ``categorical_columns`` None reads them from the dtypes (:func:`is_categorical_dtype`);
+    otherwise it lists names or positions, and every other column must be numeric.
+    """
+    if categorical_columns is None:
+        return {c for c, dtype in frame.dtypes.items() if is_categorical_dtype(dtype)}
+    chosen = set()
+    for key in np.atleast_1d(np.asarray(categorical_columns, dtype=object)).tolist():
+        if key in frame.columns:
+            chosen.add(key)
+        elif (
+            isinstance(key, Integral)
+            and not isinstance(key, bool)
+            and 0 <= key < len(frame.columns)
+        ):
+            chosen.add(frame.columns[key])
+        else:
+            raise ValueError(
+                f"categorical_columns names {key!r}, which is neither a column of X "
+                f"nor a position in it; the columns are {list(frame.columns)}."
+            )
+    for column, dtype in frame.dtypes.items():
+        if column not in chosen and not (
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        ):
+            raise TypeError(
+                f"Column {column!r} (dtype {dtype}) is not numeric but is not in "
+                "categorical_columns; add it there, or leave categorical_columns=None "
+                "to read every category, object, bool and string column as categorical."
+            )
+    return chosen
+
+
+def check_table_pair(X_real, X_synthetic, categorical_columns, caller):
+    """Read a real and a synthetic table for comparison, column by column.
+
+    Both must be DataFrames with the same columns (the synthetic one is put in the real
+    one's column order) or both 2-D arrays with the same number of columns, each with
+    at least one row. Returns the two DataFrames and the list of categorical columns of
+    the real one (:func:`resolve_categorical`), in column order.
+    """
+    if isinstance(X_real, pd.DataFrame) != isinstance(X_synthetic, pd.DataFrame):
+        raise TypeError(
+            f"{caller} got a DataFrame and an array; pass both tables as DataFrames (with "
+            "the same columns) or both as 2-D arrays."
+        )
+    frames = []
+    for name, X in (("X_real", X_real), ("X_synthetic", X_synthetic)):
+        if not isinstance(X, pd.DataFrame):
+            X = np.asarray(X)
+            if X.ndim != 2:
+                raise ValueError(
+                    f"{caller} compares tables: {name} must be a DataFrame or a 2-D array "
+                    f"of rows, got shape {X.shape}."
+                )
+            X = pd.DataFrame(X)
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(
+                f"{name} is empty (shape {X.shape}); {caller} needs at least one row and "
+                "one column in each table."
+            )
+        frames.append(X)
+    real, synthetic = frames
+    missing = [c for c in real.columns if c not in synthetic.columns]
+    extra = [c for c in synthetic.columns if c not in real.columns]
+    if missing or extra or real.shape[1] != synthetic.shape[1]:
+        raise ValueError(
+            f"X_real and X_synthetic have different columns (in X_real only: {missing}; in "
+            f"X_synthetic only: {extra}; {real.shape[1]} and {synthetic.shape[1]} columns); "
+            "pass tables with the same columns."
+        )
+    chosen = resolve_categorical(real, categorical_columns)
+    categorical = [c for c in real.columns if c in chosen]
+    synthetic = synthetic[list(real.columns)]
+    for column in real.columns:
+        if column in chosen:
+            continue
+        dtype = synthetic[column].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) and not is_categorical_dtype(dtype)):
+            raise TypeError(
+                f"Column {column!r} is numeric in X_real but has dtype {dtype} in "
+                "X_synthetic; pass the same dtypes, or name the column in "
+                "categorical_columns."
+            )
+        for name, frame in (("X_real", real), ("X_synthetic", synthetic)):
+            values = frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+            if not np.isfinite(values).all():
+                raise ValueError(
+                    f"Numeric column {column!r} of {name} holds NaN or inf; impute or drop "
+                    "those rows first, or name the column in categorical_columns, where "
+                    "NaN is a level of its own."
+                )
+    return real, synthetic, categorical
 
 
 def _as_frame(X):
@@ -176,7 +273,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.n_features_in_ = frame.shape[1]
         self._columns = list(frame.columns)
         self._dtypes = list(frame.dtypes)
-        categorical = self._resolve_categorical(frame)
+        categorical = resolve_categorical(frame, self.categorical_columns)
         for column in frame.columns:
             if frame[column].isna().all():
                 raise ValueError(
@@ -307,35 +404,6 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
     # -- helpers -------------------------------------------------------------------------
-
-    def _resolve_categorical(self, frame):
-        if self.categorical_columns is None:
-            return {c for c, dtype in frame.dtypes.items() if is_categorical_dtype(dtype)}
-        chosen = set()
-        for key in np.atleast_1d(np.asarray(self.categorical_columns, dtype=object)).tolist():
-            if key in frame.columns:
-                chosen.add(key)
-            elif (
-                isinstance(key, Integral)
-                and not isinstance(key, bool)
-                and 0 <= key < len(frame.columns)
-            ):
-                chosen.add(frame.columns[key])
-            else:
-                raise ValueError(
-                    f"categorical_columns names {key!r}, which is neither a column of X "
-                    f"nor a position in it; the columns are {list(frame.columns)}."
-                )
-        for column, dtype in frame.dtypes.items():
-            if column not in chosen and not (
-                pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-            ):
-                raise TypeError(
-                    f"Column {column!r} (dtype {dtype}) is not numeric but is not in "
-                    "categorical_columns; add it there, or leave categorical_columns=None "
-                    "to read every category, object, bool and string column as categorical."
-                )
-        return chosen
 
     def _levels(self, column):
         values = column.dropna()
