@@ -368,6 +368,8 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
                 self._set_engine(engine, device)  # usable, with the last finite weights
                 raise
         self._set_engine(engine, device)
+        with seeded_torch(torch_seed, device):
+            self._after_training(tensors)
         if engine.interrupted_ is not None:
             warnings.warn(
                 f"{type(self).__name__}.fit was interrupted in {engine.interrupted_}; "
@@ -379,6 +381,9 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             self._warn_if_collapsed()
         return self
+
+    def _after_training(self, tensors):
+        """Hook: what a model learns from its trained networks and the training tensors."""
 
     def _make_engine(self, n_features, n_classes, batch_size, device, *, checkpoint_path=None):
         """The untrained engine; ``fit`` trains it and :func:`sktsgan.load` rebuilds it."""

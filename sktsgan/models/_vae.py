@@ -36,6 +36,10 @@ class VAENetworks(RowGenerator):
     labels; the decoder does, so that sampling can ask for a class. Numeric outputs are
     Gaussian means with a learned standard deviation per column; each categorical block
     gives logits over its levels.
+
+    ``generate`` draws latent codes from the buffers ``latent_mean`` and ``latent_std``,
+    one row per class (one row in all without classes): ``N(0, 1)`` until
+    :meth:`VAESampler.fit` sets them to the training posteriors' spread.
     """
 
     def __init__(self, n_features, n_classes, blocks, hidden_size, num_layers, latent_dim):
@@ -51,6 +55,8 @@ class VAENetworks(RowGenerator):
             [torch.full((width,), float(kind == "numeric")) for kind, width in self.blocks]
         )
         self.register_buffer("numeric", numeric)
+        self.register_buffer("latent_mean", torch.zeros(max(n_classes, 1), latent_dim))
+        self.register_buffer("latent_std", torch.ones(max(n_classes, 1), latent_dim))
 
     def player_parameters(self):
         return {"vae": list(self.named_parameters())}
@@ -69,6 +75,10 @@ class VAENetworks(RowGenerator):
 
     def generate(self, n, condition=None):
         z = torch.randn(n, self.latent_dim, device=self.log_sigma.device)
+        if condition is None:
+            z = self.latent_mean[0] + self.latent_std[0] * z
+        else:
+            z = condition @ self.latent_mean + (condition @ self.latent_std) * z
         outputs = self.decode(z, condition)
         noise = torch.randn_like(outputs) * self.sigma_log().exp() * self.numeric
         probabilities = softmax_blocks(outputs, self.blocks)
@@ -108,7 +118,10 @@ class VAESampler(TransformerMixin, BaseTabularSampler):
     negative log-likelihood (Gaussian for numeric columns, with a learned spread per
     column; cross-entropy for each categorical column) plus ``kl_weight`` times the KL
     divergence of the posterior from the standard normal prior. It trains as the single
-    player ``"vae"`` of the shared engine. Sampling decodes draws from the prior.
+    player ``"vae"`` of the shared engine. Sampling decodes latent codes drawn from a
+    Gaussian fitted, after training, to the posteriors of the training rows of the class
+    asked for (of all rows, without classes), rather than from the prior: with one
+    prior for every class, draws of a rare class came out as rows of the common one.
 
     It is the fast, stable baseline next to the GANs: no adversarial game, one update
     per batch. It also learns fixed-length series flattened to vectors (24 hourly
@@ -293,6 +306,29 @@ class VAESampler(TransformerMixin, BaseTabularSampler):
 
     def _training_phases(self, n_batches):
         return [TrainingPhase("vae", (("vae", 1),), self.n_epochs)]
+
+    def _after_training(self, tensors):
+        """Fit the Gaussian that sampling draws latent codes from, per class.
+
+        Its mean and variance are those of the aggregate posterior of the class's
+        training rows (the mixture of their ``q(z | x)``), so that draws land where the
+        decoder learnt that class. With the ``N(0, 1)`` prior of training the latent
+        codes also carried the class, and draws of a rare class decoded into rows of
+        the common one (mean KS 0.58 to the real rare rows, 0.25 to the common ones, on
+        breast cancer with 15 malignant rows).
+        """
+        module = self.engine_.module_
+        module.eval()
+        with torch.inference_mode():
+            mean, log_var = module.encode(tensors["x"])
+        condition = tensors.get("condition")
+        if condition is None:
+            condition = torch.ones(len(mean), 1, device=mean.device)
+        count = condition.sum(0)[:, None].clamp(min=1.0)
+        centre = condition.t() @ mean / count
+        second = condition.t() @ (log_var.exp() + mean**2) / count
+        module.latent_mean.copy_(centre)
+        module.latent_std.copy_((second - centre**2).clamp(min=1e-6).sqrt())
 
     def transform(self, X):
         """Latent features: the posterior mean of every row (series).

@@ -212,3 +212,18 @@ def test_flattened_series_come_back_as_series():
     profile = fake[:, :, 0].mean(axis=0)
     assert np.abs(profile - days.mean(axis=0)).max() < 3.0  # the daily shape, amplitude 10
     assert vae.transform(X).shape == (80, 4)
+
+
+def test_vae_draws_of_a_rare_class_follow_that_class():
+    # 15 rows of a rare class far from 200 common ones: with one N(0, 1) prior for every
+    # class the latent code carried the class and "rare" draws decoded into common rows
+    rng = np.random.RandomState(0)
+    common = rng.normal(0.0, 1.0, size=(200, 3))
+    rare = rng.normal(4.0, 1.0, size=(15, 3))
+    X = pd.DataFrame(np.vstack([common, rare]), columns=["a", "b", "c"])
+    y = np.array(["common"] * 200 + ["rare"] * 15)
+    sampler = VAESampler(hidden_size=32, latent_dim=4, n_epochs=60, random_state=0).fit(X, y)
+    drawn, _ = sampler.sample(400, y="rare")
+    assert drawn.to_numpy().mean() > 3.0  # the rare class's mean is 4, the common's 0
+    drawn, _ = sampler.sample(400, y="common")
+    assert abs(drawn.to_numpy().mean()) < 1.0
