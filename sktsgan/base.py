@@ -37,6 +37,7 @@ from .utils._tabular import TabularEncoder
 from .utils._torch import resolve_device, seeded_torch
 from .utils.validation import (
     TableData,
+    check_fitted_sequences,
     check_labels,
     check_n_samples,
     check_sequences,
@@ -667,38 +668,33 @@ class BaseTabularSampler(BaseSequenceSampler):
 
     def _encode_rows(self, X):
         """``X`` read as in ``fit`` (any number of rows) and encoded, shape ``(n, width)``."""
-        _check_feature_names(self, X, reset=False)
         name = type(self).__name__
         fmt = self._input_format
-        if fmt.kind == "frame":
-            if not isinstance(X, pd.DataFrame):
-                X = np.asarray(X, dtype=object)
-                if X.ndim != 2 or X.shape[1] != self.n_features_in_:
-                    raise ValueError(
-                        f"X has shape {X.shape}, but {name} is expecting "
-                        f"{self.n_features_in_} features as input (the columns of fit)."
-                    )
-                X = pd.DataFrame(X, columns=fmt.columns).astype(dict(zip(fmt.columns, fmt.dtypes)))
-            data, _ = check_table(X, estimator_name=name, min_rows=1)
-        else:
-            data, _ = check_sequences(
-                X, id_column=self.id_column, time_column=self.time_column,
-                estimator_name=name, min_series=1,
-            )  # fmt: skip
+        if fmt.kind != "frame":
+            data, _ = check_fitted_sequences(self, X)
+            if data.n_timesteps > self.n_timesteps_:
+                raise ValueError(
+                    f"X has series of {data.n_timesteps} steps, but {name} was fitted on "
+                    f"series of at most {self.n_timesteps_}; pass series no longer than those."
+                )
+            return self.encoder_.transform(self._flat_table(data.values))
+        _check_feature_names(self, X, reset=False)
+        if not isinstance(X, pd.DataFrame):
+            X = np.asarray(X, dtype=object)
+            if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has shape {X.shape}, but {name} is expecting "
+                    f"{self.n_features_in_} features as input (the columns of fit)."
+                )
+            X = pd.DataFrame(X, columns=fmt.columns).astype(dict(zip(fmt.columns, fmt.dtypes)))
+        data, _ = check_table(X, estimator_name=name, min_rows=1)
         if data.n_features != self.n_features_in_:
             raise ValueError(
                 f"X has {data.n_features} features, but {name} is expecting "
                 f"{self.n_features_in_} features as input; pass data with the columns "
-                "(last axis) seen in fit."
+                "seen in fit."
             )
-        if fmt.kind == "frame":
-            return self.encoder_.transform(data.frame)
-        if data.n_timesteps > self.n_timesteps_:
-            raise ValueError(
-                f"X has series of {data.n_timesteps} steps, but {name} was fitted on "
-                f"series of at most {self.n_timesteps_}; pass series no longer than those."
-            )
-        return self.encoder_.transform(self._flat_table(data.values))
+        return self.encoder_.transform(data.frame)
 
     def _draw(self, n, codes, rng):
         lengths = self._sample_lengths(n, codes, rng)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 from numbers import Integral, Real
 
+import numpy as np
 import torch
+from sklearn.base import TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 from torch.nn import functional as F
 
-from ..base import BaseSequenceSampler
+from ..base import _STEPS_PER_SAMPLING_CHUNK, BaseSequenceSampler
 from ..nn import (
     RecurrentNetwork,
     TrainingPhase,
@@ -19,6 +23,7 @@ from ..nn import (
     moment_loss,
     with_condition,
 )
+from ..utils.validation import check_fitted_sequences, time_mask
 
 
 class TimeGANNetworks(nn.Module):
@@ -192,7 +197,7 @@ def _repeat(condition, times):
     return None if condition is None else condition.repeat(times, 1)
 
 
-class TimeGANSampler(BaseSequenceSampler):
+class TimeGANSampler(TransformerMixin, BaseSequenceSampler):
     """Time-series GAN sampler: adversarial training in a learned latent space.
 
     TimeGAN (Yoon, Jarrett and van der Schaar, 2019) trains five recurrent networks in
@@ -208,6 +213,12 @@ class TimeGANSampler(BaseSequenceSampler):
     With ``y``, the one-hot class joins the inputs of the generator, the supervisor
     and the discriminator (the paper has no conditioning; this is RCGAN's scheme), and
     the moment loss is taken within each class.
+
+    As a transformer, :meth:`transform` gives each series' latent features: the mean
+    of the embedder's latent sequence over the series' steps, then its last step,
+    shape ``(n_series, 2 * hidden_size)``, for a downstream model in a
+    :class:`~sklearn.pipeline.Pipeline`; :meth:`embed` gives the whole latent
+    sequences. The embedder does not see the class, so neither needs labels.
 
     The loss weights are those of the paper's code: the paper writes the losses as
     ``L_S`` (supervised), ``L_U`` (adversarial) and ``L_R`` (reconstruction), with
@@ -310,6 +321,8 @@ class TimeGANSampler(BaseSequenceSampler):
     >>> sampler = TimeGANSampler(hidden_size=8, num_layers=2, n_epochs=2, random_state=0)
     >>> sampler.fit(X).sample(5).shape
     (5, 12, 2)
+    >>> sampler.transform(X).shape  # latent features: mean and last latent step
+    (64, 16)
     """
 
     _parameter_constraints: dict = {
@@ -418,3 +431,132 @@ class TimeGANSampler(BaseSequenceSampler):
                 min_loss={"discriminator": self.discriminator_threshold},
             ),
         ]
+
+    # -- latent features -----------------------------------------------------------------
+
+    def transform(self, X):
+        """Latent features of each series: its mean and last latent step.
+
+        The embedder maps each step of a series into TimeGAN's latent space; a series'
+        features are the mean of its latent steps followed by its last latent step
+        (which, the embedder being recurrent, has read the whole series). Padding is
+        never read: the features of a series do not depend on the series it comes
+        with. Series may be longer than those of ``fit`` (the embedder runs over any
+        number of steps, though it was trained on at most ``n_timesteps_``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series, \
+                2-D array or DataFrame
+            Series in any format ``fit`` reads, with the features seen in ``fit``; a
+            long DataFrame gives one row per id, in the order the ids first appear.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_series, 2 * hidden_size)
+            Float64; columns ``0 .. hidden_size - 1`` hold the mean of the latent
+            steps, the others the last latent step (see
+            :meth:`get_feature_names_out`). Each value is in ``[0, 1]`` (the
+            embedder ends in a sigmoid).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sktsgan import TimeGANSampler
+        >>> from sktsgan.datasets import make_waves
+        >>> X, y = make_waves(40, n_timesteps=16, random_state=0)
+        >>> timegan = TimeGANSampler(hidden_size=4, num_layers=1, n_epochs=2, random_state=0)
+        >>> model = make_pipeline(timegan, LogisticRegression()).fit(X, y)
+        >>> model[0].transform(X).shape
+        (40, 8)
+        >>> model.predict(X[:2]).shape
+        (2,)
+        """
+        hidden = self.hidden_size
+        data = self._read_series(X)
+        Z = np.empty((data.n_series, 2 * hidden), dtype=np.float64)
+        for start, stop, latent, lengths in self._latent_chunks(data):
+            mask = time_mask(lengths, latent.shape[1])[:, :, None]
+            Z[start:stop, :hidden] = (latent * mask).sum(axis=1) / lengths[:, None]
+            Z[start:stop, hidden:] = latent[np.arange(stop - start), lengths - 1]
+        return Z
+
+    def embed(self, X):
+        """The embedder's latent sequence of each series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series, \
+                2-D array or DataFrame
+            Series in any format ``fit`` reads, with the features seen in ``fit``.
+
+        Returns
+        -------
+        H : ndarray of shape (n_series, n_timesteps, hidden_size)
+            Float64 latent steps in ``[0, 1]``; ``n_timesteps`` is that of the longest
+            series in ``X`` (1 for tabular rows), and the steps past each series'
+            length are NaN.
+
+        Examples
+        --------
+        >>> from sktsgan import TimeGANSampler
+        >>> from sktsgan.datasets import make_sines
+        >>> X = make_sines(16, n_timesteps=10, n_features=2, random_state=0)
+        >>> timegan = TimeGANSampler(hidden_size=4, num_layers=1, n_epochs=1, random_state=0)
+        >>> timegan.fit(X).embed([X[0], X[1, :6]]).shape
+        (2, 10, 4)
+        """
+        data = self._read_series(X)
+        H = np.empty((data.n_series, data.n_timesteps, self.hidden_size), dtype=np.float64)
+        for start, stop, latent, lengths in self._latent_chunks(data):
+            latent[~time_mask(lengths, latent.shape[1])] = np.nan
+            H[start:stop] = latent
+        return H
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the latent features of :meth:`transform`.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        names : ndarray of str
+            ``timegansampler_mean0 ..`` then ``timegansampler_last0 ..``, ``hidden_size``
+            of each.
+        """
+        check_is_fitted(self, "engine_")
+        prefix = type(self).__name__.lower()
+        names = [
+            f"{prefix}_{pool}{i}" for pool in ("mean", "last") for i in range(self.hidden_size)
+        ]
+        return np.asarray(names, dtype=object)
+
+    def _read_series(self, X):
+        check_is_fitted(self, "engine_")
+        return check_fitted_sequences(self, X)[0]
+
+    def _latent_chunks(self, data):
+        """Yield ``(start, stop, latent, lengths)``: the embedder's output, chunk by chunk.
+
+        The series are scaled with ``scaler_``; ``latent`` is a float64 array
+        ``(stop - start, n_timesteps, hidden_size)``, arbitrary past each length.
+        """
+        n, t, d = data.values.shape
+        # In double precision: float32 kernels round differently with the layout of a
+        # batch, and a series' features should not depend on the series beside it.
+        embedder = copy.deepcopy(self.engine_.module_.embedder).double().eval()
+        chunk = max(1, _STEPS_PER_SAMPLING_CHUNK // t)
+        with torch.inference_mode():
+            for start in range(0, n, chunk):
+                stop = min(n, start + chunk)
+                values, lengths = data.values[start:stop], data.lengths[start:stop]
+                scaled = self.scaler_.transform(values.reshape(-1, d)).reshape(values.shape)
+                scaled[~time_mask(lengths, t)] = 0.0  # as in training
+                x = torch.as_tensor(scaled, dtype=torch.float64, device=self.engine_.device)
+                latent = embedder(x).cpu().numpy()
+                yield start, stop, latent, lengths

@@ -106,7 +106,9 @@ def test_every_sampler_is_covered():
 
 @pytest.mark.parametrize("how", ["pickle", "joblib", "safe"])
 @pytest.mark.parametrize("name", IDS)
-def test_round_trip_gives_identical_samples_and_continues_the_stream(fitted, name, how, tmp_path):
+def test_round_trip_gives_identical_samples_and_continues_the_stream(
+    fitted, labelled, name, how, tmp_path
+):
     original = fitted[name]
     loaded = round_trip(original, how, tmp_path)
     assert type(loaded) is type(original)
@@ -118,6 +120,9 @@ def test_round_trip_gives_identical_samples_and_continues_the_stream(fitted, nam
         np.testing.assert_array_equal(
             original.predict(history, "up"), loaded.predict(history, "up")
         )
+    if hasattr(original, "transform"):  # the samplers with an encoder
+        X, _ = labelled
+        np.testing.assert_array_equal(original.transform(X), loaded.transform(X))
 
 
 @pytest.mark.parametrize("how", ["pickle", "safe"])

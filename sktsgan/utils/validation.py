@@ -30,6 +30,7 @@ import pandas as pd
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_array
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _check_feature_names
 
 __all__ = [
     "InputFormat",
@@ -37,6 +38,7 @@ __all__ = [
     "SequenceData",
     "TableData",
     "check_features",
+    "check_fitted_sequences",
     "check_labels",
     "check_n_samples",
     "check_sequences",
@@ -291,6 +293,71 @@ def check_features(data, n_features, estimator_name="The sampler"):
             f"X has {data.n_features} features but {estimator_name} was fitted with "
             f"{n_features}; pass data with the same last axis."
         )
+
+
+def check_fitted_sequences(estimator, X):
+    """Read ``X`` for a fitted estimator's ``transform``, as its ``fit`` read it.
+
+    Every format of :func:`check_sequences` is accepted (one series is enough), with
+    the estimator's ``id_column`` and ``time_column`` for a long DataFrame. Feature
+    names are checked against ``feature_names_in_`` by scikit-learn's rules (the id
+    and time columns of a long DataFrame are not features), and the number of
+    features against ``n_features_in_``.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator with ``n_features_in_`` (and ``id_column``,
+        ``time_column`` if it reads long DataFrames).
+    X : array-like, DataFrame or list of array-like
+        The data to transform.
+
+    Returns
+    -------
+    data : SequenceData
+        The series as float64, NaN-padded to the longest one.
+    input_format : InputFormat
+        What ``X`` was.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` has another number of features or other feature names than in
+        ``fit``, or is not valid input for :func:`check_sequences`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.preprocessing import SeriesSummary
+    >>> from sktsgan.utils.validation import check_fitted_sequences
+    >>> summary = SeriesSummary().fit(np.zeros((4, 10, 2)))
+    >>> data, _ = check_fitted_sequences(summary, [np.ones((3, 2))])
+    >>> data.values.shape
+    (1, 3, 2)
+    >>> check_fitted_sequences(summary, np.zeros((4, 10, 3)))
+    Traceback (most recent call last):
+    ...
+    ValueError: X has 3 features, but SeriesSummary is expecting 2 features as input; ...
+    """
+    name = type(estimator).__name__
+    id_column = getattr(estimator, "id_column", None)
+    time_column = getattr(estimator, "time_column", None)
+    if isinstance(X, pd.DataFrame):
+        keys = [c for c in (id_column, time_column) if c is not None and c in X.columns]
+        _check_feature_names(estimator, X.iloc[:0].drop(columns=keys), reset=False)
+    else:
+        _check_feature_names(estimator, X, reset=False)
+    data, fmt = check_sequences(
+        X, id_column=id_column, time_column=time_column, estimator_name=name, min_series=1
+    )
+    if data.n_features != estimator.n_features_in_:
+        # scikit-learn's wording, which its estimator checks look for
+        raise ValueError(
+            f"X has {data.n_features} features, but {name} is expecting "
+            f"{estimator.n_features_in_} features as input; pass series with the features "
+            "(last axis) seen in fit."
+        )
+    return data, fmt
 
 
 def check_labels(y, n_series, *, estimator_name="The sampler"):

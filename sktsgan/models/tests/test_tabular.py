@@ -227,3 +227,17 @@ def test_vae_draws_of_a_rare_class_follow_that_class():
     assert drawn.to_numpy().mean() > 3.0  # the rare class's mean is 4, the common's 0
     drawn, _ = sampler.sample(400, y="common")
     assert abs(drawn.to_numpy().mean()) < 1.0
+
+
+def test_latent_features_of_a_long_frame_of_series():
+    # its id and time columns are not features: transform reads it as fit did
+    X = np.random.RandomState(0).normal(size=(20, 6, 1))
+    long = pd.DataFrame(
+        {"id": np.repeat(np.arange(20), 6), "t": np.tile(np.arange(6), 20), "x": X.ravel()}
+    )
+    params = dict(hidden_size=8, latent_dim=2, n_epochs=2, random_state=0)
+    by_id = VAESampler(**params, id_column="id", time_column="t").fit(long)
+    as_array = VAESampler(**params).fit(X)
+    np.testing.assert_allclose(by_id.transform(long[::-1]), as_array.transform(X[::-1]))
+    with pytest.raises(ValueError, match="feature names should match"):
+        by_id.transform(long.rename(columns={"x": "y"}))
