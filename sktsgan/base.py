@@ -37,6 +37,7 @@ from .utils._tabular import TabularEncoder
 from .utils._torch import resolve_device, seeded_torch
 from .utils.validation import (
     TableData,
+    _check_columns,
     check_labels,
     check_n_samples,
     check_sequences,
@@ -649,6 +650,8 @@ class BaseTabularSampler(BaseSequenceSampler):
         n, t, d = data.values.shape
         # padding is masked out of every loss; the column mean keeps it out of the way
         self._padding_fill = np.nanmean(data.values.reshape(n, t * d), axis=0)
+        if not data.is_ragged:  # (a 2-D array's categorical columns widen its rows)
+            return self._flat_table(data.values), None
         mask = np.repeat(time_mask(data.lengths, t), d, axis=1).astype(np.float32)
         return self._flat_table(data.values), mask
 
@@ -662,7 +665,12 @@ class BaseTabularSampler(BaseSequenceSampler):
 
     def _encode_rows(self, X):
         """``X`` read as in ``fit`` (any number of rows) and encoded, shape ``(n, width)``."""
-        _check_feature_names(self, X, reset=False)
+        if isinstance(X, pd.DataFrame):
+            _check_columns(X)
+        if not isinstance(X, pd.DataFrame) or all(isinstance(c, str) for c in X.columns):
+            # (sklearn refuses names of mixed types, which fit accepts; the encoder
+            # compares those with the names of fit)
+            _check_feature_names(self, X, reset=False)
         name = type(self).__name__
         fmt = self._input_format
         if fmt.kind == "frame":
