@@ -325,7 +325,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _resolve_categorical(self, frame):
         if self.categorical_columns is None:
-            return {c for c, dtype in frame.dtypes.items() if is_categorical_dtype(dtype)}
+            chosen = {c for c, dtype in frame.dtypes.items() if is_categorical_dtype(dtype)}
+            self._check_numeric_dtypes(frame, chosen)
+            return chosen
         chosen = set()
         keys = self.categorical_columns
         keys = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
@@ -348,16 +350,28 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                     f"categorical_columns names {key!r}, which is neither a column of X "
                     f"nor a position in it; the columns are {list(frame.columns)}."
                 )
-        for column, dtype in frame.dtypes.items():
-            if column not in chosen and not (
-                pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-            ):
-                raise TypeError(
-                    f"Column {column!r} (dtype {dtype}) is not numeric but is not in "
-                    "categorical_columns; add it there, or leave categorical_columns=None "
-                    "to read every category, object, bool and string column as categorical."
-                )
+        self._check_numeric_dtypes(frame, chosen)
         return chosen
+
+    def _check_numeric_dtypes(self, frame, categorical):
+        """Every column not in ``categorical`` must be real numbers (or booleans)."""
+        for column, dtype in frame.dtypes.items():
+            if column in categorical:
+                continue
+            numeric = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+            if numeric and not pd.api.types.is_complex_dtype(dtype):
+                continue
+            if self.categorical_columns is None:  # datetimes, timedeltas, periods, complex
+                raise TypeError(
+                    f"Column {column!r} (dtype {dtype}) is neither numeric nor categorical. "
+                    "Name it in categorical_columns (with the categorical columns) to read "
+                    "its values as levels, or convert it to numbers first."
+                )
+            raise TypeError(
+                f"Column {column!r} (dtype {dtype}) is not numeric but is not in "
+                "categorical_columns; add it there, or leave categorical_columns=None "
+                "to read every category, object, bool and string column as categorical."
+            )
 
     def _levels(self, column):
         values = column.dropna()

@@ -292,3 +292,15 @@ def test_datetime_levels_outside_python_dates_are_kept():
     X = pd.DataFrame({"when": when, "b": [1.0, 2.0]})
     encoder = TabularEncoder(categorical_columns=["when"]).fit(X)
     pd.testing.assert_frame_equal(encoder.inverse_transform(encoder.transform(X)), X)
+
+
+def test_datetime_columns_are_refused_unless_named_categorical():
+    # with categorical_columns=None they were read as numbers: NaT and other dates came out
+    when = pd.Series(np.array(["2020-01-01", "NaT", "2021-06-01"], dtype="datetime64[s]"))
+    X = pd.DataFrame({"when": when, "b": [1.0, 2.0, 3.0]})
+    with pytest.raises(TypeError, match="'when' .* is neither numeric nor categorical"):
+        clone(TINY[1]).fit(X)
+    with pytest.raises(TypeError, match="'c' .* is neither numeric nor categorical"):
+        TabularEncoder().fit(X.drop(columns="when").assign(c=[1j, 2j, 3j]))
+    out = clone(TINY[1]).set_params(categorical_columns=["when"]).fit(X).sample(9)
+    assert out["when"].dtype == X["when"].dtype and set(out["when"]) <= set(when)
