@@ -297,7 +297,8 @@ class _Writer:
         if kind is np.ndarray:
             return self._array(value, where)
         if isinstance(value, np.dtype):
-            return {"type": "dtype", "str": self._check_dtype(value, value.str, where)}
+            text = "object" if value.kind == "O" else value.str  # pandas reads no "|O"
+            return {"type": "dtype", "str": self._check_dtype(value, text, where)}
         if isinstance(value, pd.CategoricalDtype):  # its name alone forgets the levels
             categories = value.categories
             return {

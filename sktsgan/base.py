@@ -37,6 +37,7 @@ from .utils._tabular import TabularEncoder
 from .utils._torch import resolve_device, seeded_torch
 from .utils.validation import (
     TableData,
+    _check_columns,
     check_fitted_sequences,
     check_labels,
     check_n_samples,
@@ -655,6 +656,8 @@ class BaseTabularSampler(BaseSequenceSampler):
         n, t, d = data.values.shape
         # padding is masked out of every loss; the column mean keeps it out of the way
         self._padding_fill = np.nanmean(data.values.reshape(n, t * d), axis=0)
+        if not data.is_ragged:  # (a 2-D array's categorical columns widen its rows)
+            return self._flat_table(data.values), None
         mask = np.repeat(time_mask(data.lengths, t), d, axis=1).astype(np.float32)
         return self._flat_table(data.values), mask
 
@@ -678,7 +681,12 @@ class BaseTabularSampler(BaseSequenceSampler):
                     f"series of at most {self.n_timesteps_}; pass series no longer than those."
                 )
             return self.encoder_.transform(self._flat_table(data.values))
-        _check_feature_names(self, X, reset=False)
+        if isinstance(X, pd.DataFrame):
+            _check_columns(X)
+        if not isinstance(X, pd.DataFrame) or all(isinstance(c, str) for c in X.columns):
+            # (sklearn refuses names of mixed types, which fit accepts; the encoder
+            # compares those with the names of fit)
+            _check_feature_names(self, X, reset=False)
         if not isinstance(X, pd.DataFrame):
             X = np.asarray(X, dtype=object)
             if X.ndim != 2 or X.shape[1] != self.n_features_in_:

@@ -8,28 +8,43 @@ import pytest
 from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import make_pipeline
 
-from sktsgan import LSTMForecastGAN, RCGANSampler, base
+from sktsgan import DenseGANSampler, LSTMForecastGAN, RCGANSampler, VAESampler, base
 from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
 from sktsgan.metrics import crps_ensemble, interval_coverage, tstr_score
 from sktsgan.preprocessing import SeriesFlattener
 
+SERIES = np.random.RandomState(0).rand(12, 6, 2)
+TABLE = pd.DataFrame(
+    {"a": np.random.RandomState(1).rand(12), "b": pd.Series(list("uvw") * 4, dtype=object)}
+)
+
 
 @pytest.fixture(scope="module")
 def fitted():
-    X = np.random.RandomState(0).rand(12, 6, 2)
-    return RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0).fit(X)
+    return RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0).fit(SERIES)
 
 
-def test_sampling_in_threads_equals_serial_sampling(fitted, monkeypatch):
+@pytest.mark.parametrize(
+    "sampler, X",
+    [
+        (RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0), SERIES),
+        (DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0), TABLE),
+        (VAESampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0), TABLE),
+    ],
+    ids=["RCGANSampler", "DenseGANSampler", "VAESampler"],
+)
+def test_sampling_in_threads_equals_serial_sampling(sampler, X, monkeypatch):
     # Small chunks: each draw takes many turns, so unsynchronised threads would mix them.
     monkeypatch.setattr(base, "_STEPS_PER_SAMPLING_CHUNK", 12)
+    monkeypatch.setattr(base.BaseTabularSampler, "_values_per_sampling_chunk", 12)
+    fitted = sampler.fit(X)
     seeds = list(range(8))
     serial = [fitted.sample(300, random_state=seed) for seed in seeds]
     with ThreadPoolExecutor(4) as pool:
         threaded = list(pool.map(lambda seed: fitted.sample(300, random_state=seed), seeds))
     for seed, (a, b) in enumerate(zip(serial, threaded)):
-        np.testing.assert_array_equal(a, b, err_msg=f"random_state={seed}")
-    assert not np.array_equal(threaded[0], threaded[1])
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=f"random_state={seed}")
+    assert not np.array_equal(np.asarray(threaded[0]), np.asarray(threaded[1]))
 
 
 @pytest.mark.parametrize("n", [10**12, 2**63])

@@ -7,6 +7,7 @@ as one of its training values, by argmax or by a draw from the block's probabili
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from numbers import Integral
 
 import numpy as np
@@ -17,9 +18,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .validation import _cast
+from .validation import _cast, _frame
+from .validation import _check_columns as _refuse_duplicated_columns
 
 __all__ = ["TabularEncoder", "check_table_pair", "is_categorical_dtype", "resolve_categorical"]
+
+# Standard scaling squares the values: beyond about 1e154 their variance overflows float64.
+_MAX_STANDARD_MAGNITUDE = 1e150
 
 
 def is_categorical_dtype(dtype):
@@ -45,13 +50,23 @@ def is_categorical_dtype(dtype):
 def resolve_categorical(frame, categorical_columns):
     """The set of categorical column names of ``frame``.
 
-    ``categorical_columns`` None reads them from the dtypes (:func:`is_categorical_dtype`);
+    ``categorical_columns`` None reads them from the dtypes (:func:`is_categorical_dtype`)
+    and refuses columns that are neither numeric nor categorical (datetimes, complex);
     otherwise it lists names or positions, and every other column must be numeric.
     """
     if categorical_columns is None:
-        return {c for c, dtype in frame.dtypes.items() if is_categorical_dtype(dtype)}
+        chosen = {c for c, dtype in frame.dtypes.items() if is_categorical_dtype(dtype)}
+        _check_numeric_dtypes(frame, chosen, named=False)
+        return chosen
+    keys = categorical_columns
+    keys = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
+    if not all(isinstance(key, Hashable) for key in keys):
+        raise TypeError(
+            "categorical_columns must be a flat list of column names or positions, got "
+            f"{categorical_columns!r}."
+        )
     chosen = set()
-    for key in np.atleast_1d(np.asarray(categorical_columns, dtype=object)).tolist():
+    for key in keys:
         if key in frame.columns:
             chosen.add(key)
         elif (
@@ -65,16 +80,29 @@ def resolve_categorical(frame, categorical_columns):
                 f"categorical_columns names {key!r}, which is neither a column of X "
                 f"nor a position in it; the columns are {list(frame.columns)}."
             )
-    for column, dtype in frame.dtypes.items():
-        if column not in chosen and not (
-            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-        ):
-            raise TypeError(
-                f"Column {column!r} (dtype {dtype}) is not numeric but is not in "
-                "categorical_columns; add it there, or leave categorical_columns=None "
-                "to read every category, object, bool and string column as categorical."
-            )
+    _check_numeric_dtypes(frame, chosen, named=True)
     return chosen
+
+
+def _check_numeric_dtypes(frame, categorical, named):
+    """Every column not in ``categorical`` must be real numbers (or booleans)."""
+    for column, dtype in frame.dtypes.items():
+        if column in categorical:
+            continue
+        numeric = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        if numeric and not pd.api.types.is_complex_dtype(dtype):
+            continue
+        if not named:  # datetimes, timedeltas, periods, complex
+            raise TypeError(
+                f"Column {column!r} (dtype {dtype}) is neither numeric nor categorical. "
+                "Name it in categorical_columns (with the categorical columns) to read "
+                "its values as levels, or convert it to numbers first."
+            )
+        raise TypeError(
+            f"Column {column!r} (dtype {dtype}) is not numeric but is not in "
+            "categorical_columns; add it there, or leave categorical_columns=None "
+            "to read every category, object, bool and string column as categorical."
+        )
 
 
 def check_table_pair(X_real, X_synthetic, categorical_columns, caller):
@@ -266,6 +294,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             The fitted encoder.
         """
         frame = _as_frame(X)
+        _refuse_duplicated_columns(frame)
+        if frame.shape[0] == 0 or frame.shape[1] == 0:
+            raise ValueError(
+                f"X is empty (shape {frame.shape}); {type(self).__name__} needs at least 1 "
+                "row with at least 1 column."
+            )
         self._input_is_frame = isinstance(X, pd.DataFrame)
         self.__dict__.pop("feature_names_in_", None)
         if self._input_is_frame and all(isinstance(c, str) for c in frame.columns):
@@ -274,19 +308,22 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self._columns = list(frame.columns)
         self._dtypes = list(frame.dtypes)
         categorical = resolve_categorical(frame, self.categorical_columns)
-        for column in frame.columns:
-            if frame[column].isna().all():
+        for j, column in enumerate(frame.columns):
+            if frame.iloc[:, j].isna().all():
                 raise ValueError(
                     f"Column {column!r} is entirely missing (NaN); it carries nothing to "
                     "learn. Drop it before fitting."
                 )
         self.categorical_columns_ = [c for c in frame.columns if c in categorical]
         self.numeric_columns_ = [c for c in frame.columns if c not in categorical]
-        self.categories_ = {c: self._levels(frame[c]) for c in self.categorical_columns_}
+        self.categories_ = {
+            c: self._levels(self._column(frame, c)) for c in self.categorical_columns_
+        }
 
         self._scaler = None
         if self.numeric_columns_:
             numeric = self._numeric_values(frame)
+            self._check_magnitudes(numeric)
             if self.numeric_scaling == "quantile":
                 self._scaler = QuantileTransformer(
                     n_quantiles=min(1000, len(frame)), output_distribution="normal"
@@ -334,7 +371,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             for j, column in enumerate(self.numeric_columns_):
                 out[:, self._starts[column]] = scaled[:, j]
         for column in self.categorical_columns_:
-            codes = self._codes(frame[column], column)
+            codes = self._codes(self._column(frame, column), column)
             out[np.arange(len(frame)), self._starts[column] + codes] = 1.0
         return out
 
@@ -374,9 +411,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             levels = self.categories_[column]
             start = self._starts[column]
             codes = self._choose(Z[:, start : start + len(levels)], rng)
+            # a Series keeps its dtype in the frame (pandas 3 reads raw strings as str)
             values = pd.Series(levels[codes], dtype=object)
-            columns[column] = values.astype(self._dtype_of(column)).array
-        frame = pd.DataFrame({c: columns[c] for c in self._columns}, columns=self._columns)
+            columns[column] = values.astype(self._dtype_of(column))
+        frame = _frame([columns[c] for c in self._columns], self._columns)
         if self._input_is_frame:
             return frame
         return frame.to_numpy(dtype=self._dtypes[0] if len(set(self._dtypes)) == 1 else None)
@@ -411,7 +449,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             present = set(values.unique().tolist())
             levels = [c for c in column.dtype.categories.tolist() if c in present]
         else:
-            levels = pd.unique(values).tolist()
+            levels = values.drop_duplicates().tolist()  # pandas scalars (Timestamp)
             try:
                 levels = sorted(levels)
             except TypeError:  # mixed types: keep the order of first appearance
@@ -430,8 +468,16 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return out
 
     def _numeric_values(self, frame):
-        numeric = frame[self.numeric_columns_]
-        values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = np.empty((len(frame), len(self.numeric_columns_)))
+        for j, column in enumerate(self.numeric_columns_):
+            try:
+                values[:, j] = self._column(frame, column).to_numpy(np.float64, na_value=np.nan)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(
+                    f"Numeric column {column!r} holds values that are not numbers ({exc}); "
+                    "pass numbers there, as in fit, or name the column in "
+                    "categorical_columns."
+                ) from exc
         if np.isnan(values).any():
             row, j = np.argwhere(np.isnan(values))[0]
             raise ValueError(
@@ -442,6 +488,31 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if np.isinf(values).any():
             raise ValueError("X contains inf; replace infinite values (e.g. by clipping) first.")
         return values
+
+    def _check_magnitudes(self, numeric):
+        low, high = numeric.min(axis=0), numeric.max(axis=0)
+        with np.errstate(over="ignore"):
+            span = high - low
+        if self.numeric_scaling == "standard":
+            too_big = np.maximum(-low, high) > _MAX_STANDARD_MAGNITUDE
+            problem = (
+                "too large for numeric_scaling='standard' (their variance overflows "
+                "float64). Rescale the column (e.g. to other units), or use "
+                "numeric_scaling='quantile'."
+            )
+        else:
+            too_big = ~np.isfinite(span)
+            problem = "spread wider than float64 can hold. Rescale the column first."
+        if too_big.any():
+            j = int(np.flatnonzero(too_big)[0])
+            raise ValueError(
+                f"Numeric column {self.numeric_columns_[j]!r} holds values from {low[j]:.3g} "
+                f"to {high[j]:.3g}, {problem}"
+            )
+
+    def _column(self, frame, column):
+        """The column ``column`` of a frame with the training columns, by position."""
+        return frame.iloc[:, self._columns.index(column)]
 
     def _codes(self, values, column):
         levels = self.categories_[column]

@@ -271,6 +271,9 @@ def check_table(X, *, estimator_name="The sampler", min_rows=2):
         raise ValueError(
             "X contains inf; replace infinite values (e.g. by clipping) before fitting."
         )
+    integers = [j for j, dtype in enumerate(X.dtypes) if pd.api.types.is_integer_dtype(dtype)]
+    if integers:
+        _check_exact_integers(X.iloc[:, integers].to_numpy(dtype=np.float64, na_value=np.nan))
     fmt = InputFormat("frame", dtypes=list(X.dtypes), columns=list(X.columns))
     return TableData(X.reset_index(drop=True)), fmt
 
@@ -756,8 +759,12 @@ def _check_integer_precision(data, fmt):
     is_int = [pd.api.types.is_integer_dtype(pd.api.types.pandas_dtype(dt)) for dt in fmt.dtypes]
     if not any(is_int):
         return
-    values = data.values if all(is_int) else data.values[..., np.flatnonzero(is_int)]
-    if np.nanmax(values) >= 2**53 or np.nanmin(values) <= -(2**53):
+    _check_exact_integers(data.values if all(is_int) else data.values[..., np.flatnonzero(is_int)])
+
+
+def _check_exact_integers(values):
+    """Refuse integers (as float64 ``values``) that float64 does not hold exactly."""
+    if values.size and (np.nanmax(values) >= 2**53 or np.nanmin(values) <= -(2**53)):
         raise ValueError(
             "X holds integers of magnitude 2**53 or more, which float64 (and so the "
             "sampler) cannot represent exactly; rescale them (e.g. to other units) or pass "

@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from imblearn.pipeline import make_pipeline as make_imb_pipeline
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
+import sktsgan
 from sktsgan import DenseGANSampler, VAESampler
 from sktsgan.augment import GANAugmenter
 from sktsgan.metrics import make_tstr_scorer
@@ -241,3 +243,93 @@ def test_latent_features_of_a_long_frame_of_series():
     np.testing.assert_allclose(by_id.transform(long[::-1]), as_array.transform(X[::-1]))
     with pytest.raises(ValueError, match="feature names should match"):
         by_id.transform(long.rename(columns={"x": "y"}))
+
+
+# -- regressions found by the fuzz tests (sktsgan/tests/test_fuzz_tabular.py) ------------
+
+TINY = [
+    DenseGANSampler(hidden_size=2, latent_dim=2, n_epochs=1, n_critic=1, random_state=0),
+    VAESampler(hidden_size=2, latent_dim=2, n_epochs=1, random_state=0),
+]
+
+
+@pytest.mark.parametrize("sampler", TINY, ids=IDS)
+def test_integer_coded_categorical_columns_of_an_array(sampler):
+    # the training mask had the array's width, not the wider one-hot encoding: torch error
+    X = np.array([[0, 1.5, 7], [1, 2.5, 8], [2, 0.5, 7], [1, 1.0, 8]])
+    sampler = clone(sampler).set_params(categorical_columns=[0, 2])
+    out = sampler.fit(X).sample(30, random_state=0)
+    assert out.shape == (30, 3)
+    assert set(out[:, 0]) <= {0, 1, 2} and set(out[:, 2]) <= {7, 8}
+
+
+@pytest.mark.parametrize("sampler", TINY, ids=IDS)
+def test_object_columns_and_odd_labels_come_back_as_they_were(sampler, tmp_path):
+    # pandas 3 read the decoded strings as ``str``; labels None and 0 became NaN and 0.0,
+    # a column named None was not found (KeyError '[nan] not in index'), and the safe
+    # format could not write the object dtype ("dtype '|O' not understood")
+    X = pd.DataFrame({0: pd.Series(["u", "v", None, "u"], dtype=object), 1: [1.0, 2.0, 3.0, 4.0]})
+    X.columns = pd.Index([0, None], dtype=object)
+    fitted = clone(sampler).fit(X)
+    out = fitted.sample(20, random_state=0)
+    assert list(out.columns) == [0, None] and out.dtypes.tolist() == X.dtypes.tolist()
+    assert set(out[0].dropna()) <= {"u", "v"}
+    path = tmp_path / "model.sktsgan"
+    fitted.save(path)
+    pd.testing.assert_frame_equal(sktsgan.load(path).sample(20, random_state=0), out)
+    # names of mixed types, which fit takes, are taken by transform too
+    if isinstance(fitted, VAESampler):
+        assert fitted.transform(X).shape == (4, 2)
+
+
+def test_the_encoder_refuses_what_it_cannot_read():
+    frame = pd.DataFrame({"a": [1.0, 2.0], "b": ["u", "v"]})
+    with pytest.raises(ValueError, match="duplicated column names"):
+        TabularEncoder().fit(frame.set_axis(["a", "a"], axis=1))
+    with pytest.raises(ValueError, match=r"X is empty \(shape \(0, 2\)\)"):
+        TabularEncoder().fit(frame.iloc[:0])
+    with pytest.raises(TypeError, match="categorical_columns must be a flat list"):
+        TabularEncoder(categorical_columns=np.array([[1]])).fit(frame)
+    encoder = TabularEncoder().fit(frame)
+    with pytest.raises(TypeError, match="Numeric column 'a' holds values that are not numbers"):
+        encoder.transform(frame.assign(a=["x", "y"]))
+    vae = clone(TINY[1]).fit(frame)
+    with pytest.raises(ValueError, match="duplicated column names"):
+        vae.transform(frame.set_axis(["a", "a"], axis=1))
+
+
+def test_values_too_large_to_scale_are_refused_by_name():
+    # the variance overflowed: NaN losses and a "Training diverged" error after fit began
+    X = pd.DataFrame({"big": [0.0, 1e300, 5e299], "b": ["u", "v", "u"]})
+    with pytest.raises(ValueError, match="'big' holds values from 0 to 1e\\+300, too large"):
+        clone(TINY[1]).fit(X)
+    quantile = TabularEncoder(numeric_scaling="quantile").fit(X)  # it scales by ranks
+    assert np.isfinite(quantile.transform(X)).all()
+
+
+def test_integers_that_float64_cannot_hold_are_refused_in_tables():
+    # a constant 2**53 + 1 came back as 2**53, a value outside the training range
+    X = pd.DataFrame({"id": np.full(3, 2**53 + 1, dtype=np.int64), "b": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="integers of magnitude 2\\*\\*53 or more"):
+        clone(TINY[1]).fit(X)
+
+
+def test_datetime_levels_outside_python_dates_are_kept():
+    # year 0 has no datetime.datetime: its levels were stored as integers, so the
+    # training rows themselves were refused as unseen
+    when = pd.Series(np.array(["0000-12-31", "2020-01-01"], dtype="datetime64[s]"))
+    X = pd.DataFrame({"when": when, "b": [1.0, 2.0]})
+    encoder = TabularEncoder(categorical_columns=["when"]).fit(X)
+    pd.testing.assert_frame_equal(encoder.inverse_transform(encoder.transform(X)), X)
+
+
+def test_datetime_columns_are_refused_unless_named_categorical():
+    # with categorical_columns=None they were read as numbers: NaT and other dates came out
+    when = pd.Series(np.array(["2020-01-01", "NaT", "2021-06-01"], dtype="datetime64[s]"))
+    X = pd.DataFrame({"when": when, "b": [1.0, 2.0, 3.0]})
+    with pytest.raises(TypeError, match="'when' .* is neither numeric nor categorical"):
+        clone(TINY[1]).fit(X)
+    with pytest.raises(TypeError, match="'c' .* is neither numeric nor categorical"):
+        TabularEncoder().fit(X.drop(columns="when").assign(c=[1j, 2j, 3j]))
+    out = clone(TINY[1]).set_params(categorical_columns=["when"]).fit(X).sample(9)
+    assert out["when"].dtype == X["when"].dtype and set(out["when"]) <= set(when)
