@@ -382,7 +382,12 @@ def test_tabular_encoder_round_trip(data, X, scaling):
                 assert decoded.astype(object).equals(real.astype(object))
             else:
                 a, b = real.to_numpy(np.float64), decoded.to_numpy(np.float64)
-                np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-6 * np.abs(a).max())
+                atol = 1e-6 * np.abs(a).max()
+                if scaling == "quantile":
+                    # QuantileTransformer puts values within 1e-7 of a column's minimum
+                    # or maximum on that bound (scikit-learn's BOUNDS_THRESHOLD)
+                    atol = max(atol, 1e-7)
+                np.testing.assert_allclose(b, a, rtol=1e-6, atol=atol)
     else:
         assert back.shape == X.shape
     junk = data.draw(st.one_of(any_arrays(), hnp.arrays(float, (3, Z.shape[1]))), label="Z")

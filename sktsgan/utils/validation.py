@@ -346,6 +346,7 @@ def check_fitted_sequences(estimator, X):
     id_column = getattr(estimator, "id_column", None)
     time_column = getattr(estimator, "time_column", None)
     if isinstance(X, pd.DataFrame):
+        _check_columns(X)  # before scikit-learn's name check, which fails on duplicates
         keys = [c for c in (id_column, time_column) if c is not None and c in X.columns]
         _check_feature_names(estimator, X.iloc[:0].drop(columns=keys), reset=False)
     else:

@@ -333,3 +333,11 @@ def test_datetime_columns_are_refused_unless_named_categorical():
         TabularEncoder().fit(X.drop(columns="when").assign(c=[1j, 2j, 3j]))
     out = clone(TINY[1]).set_params(categorical_columns=["when"]).fit(X).sample(9)
     assert out["when"].dtype == X["when"].dtype and set(out["when"]) <= set(when)
+
+
+def test_transform_of_an_array_fitted_vae_refuses_duplicated_names():
+    # the series path of transform reached narwhals' DuplicateError (a 1000-example
+    # fuzz run found it)
+    vae = clone(TINY[1]).fit(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="duplicated column names"):
+        vae.transform(pd.DataFrame(np.zeros((2, 2)), columns=[None, None]))
