@@ -596,11 +596,8 @@ class BaseTabularSampler(BaseSequenceSampler):
 
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
-        "categorical_columns": ["array-like", None],
-        "max_categories": [Interval(Integral, 1, None, closed="left")],
-        "numeric_scaling": [StrOptions({"standard", "quantile"})],
-        "clip_to_bounds": ["boolean"],
-        "categorical_sampling": [StrOptions({"argmax", "draw"})],
+        # the encoding's parameters, passed on to encoder_
+        **TabularEncoder._parameter_constraints,
     }
 
     # encoded values generated per sampling chunk

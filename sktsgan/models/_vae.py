@@ -21,7 +21,6 @@ from ..nn import (
     softmax_blocks,
     tabular_reconstruction_loss,
 )
-from ..utils._torch import seeded_torch
 from ._dense_gan import _with_condition
 
 # decoder noise scale per numeric value, as a log; bounded below so that the
@@ -348,7 +347,7 @@ class VAESampler(TransformerMixin, BaseTabularSampler):
         x = self._encode_rows(X)
         module = self.engine_.module_
         module.eval()
-        with seeded_torch(0, self.engine_.device), torch.inference_mode():
+        with torch.inference_mode():  # the posterior mean: nothing random to seed
             x = torch.as_tensor(x, dtype=torch.float32, device=self.engine_.device)
             mean, _ = module.encode(x)
         return mean.cpu().numpy().astype(np.float64)
