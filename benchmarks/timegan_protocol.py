@@ -22,8 +22,10 @@ always get the paper's budget, so figures compare with the paper's.
 Examples
 --------
     python benchmarks/timegan_protocol.py --sampler rcgan --data sines --budget short
-    python benchmarks/timegan_protocol.py --sampler timegan --data stocks --iterations 1000 \
+    python benchmarks/timegan_protocol.py --sampler timegan --data stocks --iterations 1000 \\
         --seeds 0 1 2 --n-repeats 1
+    python benchmarks/timegan_protocol.py --sampler crnngan --data stocks --iterations 1160 \\
+        --seeds 0 1 2 --n-repeats 1 --set pretrain_epochs=5
     python benchmarks/timegan_protocol.py --sampler rcgan --data stocks --n-repeats 5 \\
         --device cuda --budget paper --json out/rcgan_stocks.json
 """
@@ -31,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import math
 import os
@@ -124,7 +127,7 @@ def fit_and_score(args, class_name, settings, X, scale, iterations, seed):
     sampler = getattr(models, class_name)(
         device=args.device, random_state=seed, verbose=int(args.verbose)
     )
-    sampler.set_params(**settings(iterations, len(X)))
+    sampler.set_params(**settings(iterations, len(X)), **args.set)
     start = time.perf_counter()
     sampler.fit(X)
     fit_seconds = time.perf_counter() - start
@@ -210,6 +213,17 @@ def run(args):
         )
 
 
+def parse_setting(item, parser):
+    """``"name=value"`` as ``(name, value)``, the value read as a Python literal."""
+    name, sep, text = item.partition("=")
+    if not sep or not name:
+        parser.error(f"--set takes NAME=VALUE, got {item!r}")
+    try:
+        return name, ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return name, text  # a bare word such as cell=lstm
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sampler", choices=sorted(SAMPLERS), default="rcgan")
@@ -225,7 +239,15 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--verbose", action="store_true", help="show a training progress bar")
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="sampler parameters to override, values as Python literals (pretrain_epochs=5)",
+    )
     args = parser.parse_args(argv)
+    args.set = dict(parse_setting(item, parser) for item in args.set)
     if args.threads:
         torch.set_num_threads(args.threads)
     run(args)

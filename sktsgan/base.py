@@ -50,7 +50,7 @@ from .utils.validation import (
 
 # Generate about this many time steps per chunk: memory stays flat for any ``n``. Larger
 # chunks are no faster on a CPU (measured in benchmarks/speed.py) and cost memory.
-_STEPS_PER_SAMPLING_CHUNK = 2**16
+_STEPS_PER_SAMPLING_CHUNK = 2**15
 _MAX_SEED = 2**31 - 1
 # Below this diversity ratio (generated over real spread) at the end of fit, warn of
 # mode collapse, once the last phase has run _COLLAPSE_MIN_EPOCHS: untrained generators

@@ -73,7 +73,7 @@ class RecurrentNetwork(nn.Module):
         """The last recurrent layer's output at every step, before the read-out.
 
         Shape ``(batch, time, hidden_size)``, twice that when bidirectional. A GRU
-        trained on the CPU runs through :func:`sktsgan.nn.fused_gru` (same weights,
+        on the CPU runs through :func:`sktsgan.nn.fused_gru` (same weights,
         same result, fewer and larger operations).
         """
         if use_fused_gru(self.rnn, x):

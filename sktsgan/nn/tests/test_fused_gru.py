@@ -38,12 +38,12 @@ def test_gradcheck():
     assert torch.autograd.gradcheck(lambda x, *w: _FusedGRU.apply(x, 3, *w), (x, *weights))
 
 
-def test_recurrent_network_uses_it_only_for_cpu_training():
+def test_recurrent_network_uses_it_on_the_cpu_in_training_and_inference():
     net = RecurrentNetwork(2, 4, 1, num_layers=2, cell="gru")
     x = torch.rand(3, 5, 2)
     assert use_fused_gru(net.rnn, x)
     with torch.no_grad():
-        assert not use_fused_gru(net.rnn, x)
+        assert use_fused_gru(net.rnn, x)
     with native_recurrence():
         assert not use_fused_gru(net.rnn, x)
     assert use_fused_gru(net.rnn, x)  # the block restores it
@@ -51,10 +51,36 @@ def test_recurrent_network_uses_it_only_for_cpu_training():
     bidirectional = RecurrentNetwork(2, 4, 1, cell="gru", bidirectional=True)
     assert not use_fused_gru(lstm.rnn, x)
     assert not use_fused_gru(bidirectional.rnn, x)
-    # inference and training give the same numbers
+    # inference (one wave of buffers), training (all waves) and nn.GRU agree
+    with torch.inference_mode():
+        inferred = net(x)
+    with native_recurrence():
+        native = net(x)
+    torch.testing.assert_close(net(x), native)
+    torch.testing.assert_close(inferred, native)
+
+
+@pytest.mark.parametrize("num_layers", [1, 3])
+@pytest.mark.parametrize("n_steps", [1, 2, 24])
+def test_inference_equals_nn_gru(num_layers, n_steps):
+    torch.manual_seed(n_steps)
+    rnn = torch.nn.GRU(5, 6, num_layers, batch_first=True).double()
+    x = torch.randn(7, n_steps, 5, dtype=torch.double)
     with torch.no_grad():
-        expected = net(x)
-    torch.testing.assert_close(net(x), expected)
+        torch.testing.assert_close(fused_gru(x, rnn), rnn(x)[0])
+
+
+def test_weights_of_a_pass_through_network_get_no_gradient():
+    """A network that only passes gradients on (a frozen critic): input gradients exact."""
+    torch.manual_seed(0)
+    rnn = torch.nn.GRU(3, 4, 2, batch_first=True).double()
+    for weight in rnn.parameters():
+        weight.requires_grad_(False)
+    x = torch.randn(2, 5, 3, dtype=torch.double, requires_grad=True)
+    (expected,) = torch.autograd.grad(rnn(x)[0].sum(), x)
+    (got,) = torch.autograd.grad(fused_gru(x, rnn).sum(), x)
+    torch.testing.assert_close(got, expected)
+    assert all(weight.grad is None for weight in rnn.parameters())
 
 
 def test_double_backward_is_refused_outside_native_recurrence():
