@@ -12,8 +12,10 @@ Canonical configuration (the TimeGAN paper's): Sines, 24 steps, 5 features, batc
 defaults (moment loss off, as in their papers, so that the losses match the reference).
 
 Sampling: generated time steps per second of ``TimeGANSampler.sample`` for the canonical
-configuration, and the peak memory of a fresh process that samples 10^4, 10^5 and 10^6
-series, minus the size of the returned array: flat if sampling streams in chunks.
+configuration, through the fused GRU and, alternating with it, forced through ``nn.GRU``
+(:func:`sktsgan.nn.native_recurrence`); and the peak memory of a fresh process that
+samples 10^4, 10^5 and 10^6 series, minus the size of the returned array: flat if
+sampling streams in chunks.
 
 Examples
 --------
@@ -24,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import pickle
 import statistics
@@ -40,7 +43,7 @@ from _plain_reference import PlainCRNNGAN, PlainRCGAN, PlainTimeGAN  # noqa: E40
 from timegan_protocol import machine  # noqa: E402
 
 from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler  # noqa: E402
-from sktsgan.nn import AdversarialNet  # noqa: E402
+from sktsgan.nn import AdversarialNet, native_recurrence  # noqa: E402
 
 BATCH, STEPS, FEATURES = 128, 24, 5
 
@@ -146,11 +149,20 @@ def time_sampling(threads):
     sampler.fit(torch.rand(BATCH, STEPS, FEATURES).numpy())
     n = 100_000
     sampler.sample(1000)
-    start = time.perf_counter()
-    sampler.sample(n, random_state=0)
-    seconds = time.perf_counter() - start
-    steps_per_second = n * STEPS / seconds
-    print(f"\nSampling: {n} series in {seconds:.2f} s = {steps_per_second / 1e6:.2f} M steps/s")
+    rates = {"fused GRU": [], "nn.GRU": []}
+    paths = (("fused GRU", contextlib.nullcontext), ("nn.GRU", native_recurrence))
+    for _ in range(3):  # alternating, as for the training steps
+        for path, context in paths:
+            with context():
+                start = time.perf_counter()
+                sampler.sample(n, random_state=0)
+                rates[path].append(n * STEPS / (time.perf_counter() - start))
+    steps_per_second = statistics.median(rates["fused GRU"])
+    through_nn_gru = statistics.median(rates["nn.GRU"])
+    print(
+        f"\nSampling {n} series: {steps_per_second / 1e6:.2f} M steps/s "
+        f"({through_nn_gru / 1e6:.2f} M steps/s forced through nn.GRU)"
+    )
 
     print("\n| series sampled | peak memory | returned array | peak minus array |")
     print("|---|---|---|---|")
@@ -175,7 +187,11 @@ def time_sampling(threads):
                 f"| {n} | {peak / 2**20:.0f} MiB | {output / 2**20:.0f} MiB | "
                 f"{extra / 2**20:.0f} MiB |"
             )
-    return {"steps_per_second": steps_per_second, "memory": memory}
+    return {
+        "steps_per_second": steps_per_second,
+        "steps_per_second_nn_gru": through_nn_gru,
+        "memory": memory,
+    }
 
 
 def main(argv=None):
