@@ -16,7 +16,9 @@ prices and UCI appliance energy, min-max scaled).
 
 Budgets: ``--budget short`` trains the sampler for 3000 generator updates (minutes on a
 2-core CPU); ``--budget paper`` for the paper's 50000 (hours on a CPU; use a GPU with
-``--device cuda``); ``--iterations N`` sets any other number. The post-hoc networks
+``--device cuda``); ``--iterations N`` sets any other number; ``--budget defaults`` keeps
+the sampler's own ``n_epochs`` and ``batch_size`` (what ``Sampler().fit(X)`` does, best
+with ``--n-series`` for a small data set). The post-hoc networks
 always get the paper's budget, so figures compare with the paper's.
 
 Examples
@@ -71,7 +73,8 @@ PAPER_TABLE = {
     },
 }
 
-BUDGETS = {"short": 3000, "paper": 50000}
+# generator updates; "defaults" leaves the sampler's own n_epochs and batch_size
+BUDGETS = {"short": 3000, "paper": 50000, "defaults": None}
 BATCH_SIZE = 128  # the paper's
 
 
@@ -127,7 +130,9 @@ def fit_and_score(args, class_name, settings, X, scale, iterations, seed):
     sampler = getattr(models, class_name)(
         device=args.device, random_state=seed, verbose=int(args.verbose)
     )
-    sampler.set_params(**settings(iterations, len(X)), **args.set)
+    if iterations is not None:
+        sampler.set_params(**settings(iterations, len(X)))
+    sampler.set_params(**args.set)
     start = time.perf_counter()
     sampler.fit(X)
     fit_seconds = time.perf_counter() - start
@@ -162,9 +167,12 @@ def mean_std(runs, key):
 def run(args):
     class_name, settings = SAMPLERS[args.sampler]
     X, scale = load(args.data, random_state=0)
+    if args.n_series:
+        X = X[: args.n_series]
     iterations = args.iterations or BUDGETS[args.budget]
     seeds = args.seeds if args.seeds else [args.random_state]
-    print(f"{class_name} on {args.data}: X of shape {X.shape}, {iterations} generator updates")
+    budget = "the sampler's defaults" if iterations is None else f"{iterations} generator updates"
+    print(f"{class_name} on {args.data}: X of shape {X.shape}, {budget}")
     runs = []
     for seed in seeds:
         sampler, figures = fit_and_score(args, class_name, settings, X, scale, iterations, seed)
@@ -230,6 +238,9 @@ def main(argv=None):
     parser.add_argument("--data", choices=sorted(PAPER_TABLE), default="sines")
     parser.add_argument("--budget", choices=sorted(BUDGETS), default="short")
     parser.add_argument("--iterations", type=int, help="generator updates (overrides --budget)")
+    parser.add_argument(
+        "--n-series", type=int, help="fit and score on the first N series only (a small data set)"
+    )
     parser.add_argument("--n-repeats", type=int, default=3)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--random-state", type=int, default=0)
