@@ -121,9 +121,9 @@ _WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 def _wavefront(x, n_layers, weights, keep):
     """Run the stacked GRU as a wavefront; the output, and what a backward needs.
 
-    With ``keep``, every wave's states, gates and recurrent candidate projections are
-    kept for the backward, laid out per layer ``(layer, wave, batch, ...)`` so that the
-    weight gradients are one product over all waves; without, one wave's worth.
+    With ``keep``, every wave's states, gates and ``W_hn h + b_hn`` are kept for the
+    backward, laid out per layer ``(layer, wave, batch, ...)`` so that the weight
+    gradients are one product over all waves; without, one wave's worth.
     """
     w_ih, w_hh, b_ih, b_hh = (weights[i::4] for i in range(4))
     batch, n_steps, _ = x.shape
@@ -142,9 +142,8 @@ def _wavefront(x, n_layers, weights, keep):
     reset_update = x.new_empty(n_layers, kept, batch, 2 * hidden)
     candidates = x.new_empty(n_layers, kept, batch, hidden)
     hidden_new = x.new_empty(n_layers, kept, batch, hidden)  # W_hn h + b_hn
-    # the first layer's input projections for all steps at once; each wave's inputs
-    # for all layers in one buffer (its steps past the end see zeros: never used,
-    # but they must stay finite)
+    # the first layer's input projections for all steps at once, then each wave's
+    # inputs of all layers in one buffer
     first = torch.addmm(b_ih[0], x.transpose(0, 1).reshape(-1, x.shape[2]), w_ih[0].t())
     first = first.view(n_steps, batch, 3 * hidden)
     inputs = x.new_empty(n_layers, batch, 3 * hidden)
@@ -158,23 +157,21 @@ def _wavefront(x, n_layers, weights, keep):
         source = wave if keep else wave % 2
         state = states[:, source]
         projected = torch.baddbmm(b_hh_s, state, w_hh_t)  # (L, B, 3H)
-        wave_inputs = inputs
         if wave < n_steps:
-            wave_inputs[0] = first[wave]
+            inputs[0] = first[wave]
         elif wave == n_steps:
-            wave_inputs[0] = 0.0
+            # the first layer's steps past the end: never used, but they must stay finite
+            inputs[0] = 0.0
         if n_layers > 1:
-            torch.baddbmm(b_up_s, state[:-1], w_up_t, out=wave_inputs[1:])
+            torch.baddbmm(b_up_s, state[:-1], w_up_t, out=inputs[1:])
         gate = reset_update[:, slot]
-        torch.add(
-            wave_inputs[..., : 2 * hidden], projected[..., : 2 * hidden], out=gate
-        ).sigmoid_()
+        torch.add(inputs[..., : 2 * hidden], projected[..., : 2 * hidden], out=gate).sigmoid_()
         reset, update = gate[..., :hidden], gate[..., hidden:]
         candidate = candidates[:, slot]
         if keep:
             hidden_new[:, slot] = projected[..., 2 * hidden :]
         torch.addcmul(
-            wave_inputs[..., 2 * hidden :], reset, projected[..., 2 * hidden :], out=candidate
+            inputs[..., 2 * hidden :], reset, projected[..., 2 * hidden :], out=candidate
         )
         # tanh(a) = 2 sigmoid(2a) - 1: four fast kernels beat torch's slow CPU tanh
         candidate.mul_(2.0).sigmoid_().mul_(2.0).sub_(1.0)
