@@ -49,7 +49,8 @@ from .utils.validation import (
 )
 
 # Generate about this many time steps per chunk: memory stays flat for any ``n``. Larger
-# chunks are no faster on a CPU (measured in benchmarks/speed.py) and cost memory.
+# chunks are no faster on a CPU (2^15 sampled fastest on one thread, 2^16 no faster on
+# two; docs/benchmarks.md) and cost memory.
 _STEPS_PER_SAMPLING_CHUNK = 2**15
 _MAX_SEED = 2**31 - 1
 # Below this diversity ratio (generated over real spread) at the end of fit, warn of

@@ -110,8 +110,7 @@ def fused_gru(x, rnn):
         weights += [getattr(rnn, f"{name}_l{layer}") for name in _WEIGHT_NAMES]
     if not torch.is_grad_enabled():
         # nothing to keep for a backward: two waves of buffers instead of all of them
-        with torch.no_grad():
-            return _wavefront(x, rnn.num_layers, weights, keep=False)[0]
+        return _wavefront(x, rnn.num_layers, weights, keep=False)[0]
     return _FusedGRU.apply(x, rnn.num_layers, *weights)
 
 
@@ -141,7 +140,7 @@ def _wavefront(x, n_layers, weights, keep):
     # them than on slices of one (reset, update, candidate) buffer
     reset_update = x.new_empty(n_layers, kept, batch, 2 * hidden)
     candidates = x.new_empty(n_layers, kept, batch, hidden)
-    hidden_new = x.new_empty(n_layers, kept, batch, hidden)  # W_hn h + b_hn
+    hidden_new = x.new_empty(n_layers, kept, batch, hidden) if keep else None  # W_hn h + b_hn
     # the first layer's input projections for all steps at once, then each wave's
     # inputs of all layers in one buffer
     first = torch.addmm(b_ih[0], x.transpose(0, 1).reshape(-1, x.shape[2]), w_ih[0].t())
@@ -253,7 +252,7 @@ class _FusedGRU(torch.autograd.Function):
             grad_x = bottom.mm(w_ih[0]).view(n_steps, batch, -1).transpose(0, 1)
         if not any(ctx.needs_input_grad[2:]):
             # a network that only passes gradients on (a discriminator in the
-            # generator's update): its weight gradients are a third of the work
+            # generator's update) needs none of the weight products below
             return (grad_x, None, *[None] * len(weights))
 
         # weight gradients: one product per kind over all waves and the batch
