@@ -8,6 +8,7 @@ from .models import (
     LSTMForecastGAN,
     RCGANSampler,
     TimeGANSampler,
+    TransformedSampler,
     VAESampler,
 )
 
@@ -18,6 +19,7 @@ __all__ = [
     "ModelFileError",
     "RCGANSampler",
     "TimeGANSampler",
+    "TransformedSampler",
     "VAESampler",
     "__version__",
     "load",

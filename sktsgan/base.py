@@ -75,6 +75,28 @@ warm_start : bool, default=False
     the numbers of epochs, and the data, must be those of the run continued. On
     the CPU the result equals an uninterrupted fit. See :doc:`/reliability`."""
 _CHECKPOINT_FORMAT = "sktsgan-checkpoint-1"
+# the GAN samplers' docstrings name these where they say {selection_parameters}
+_SELECTION_PARAMETERS = """\
+ema_decay : float or None, default={ema_decay}
+    Sample with an exponential moving average of the networks' weights, updated
+    after every batch with this decay (warmed up over the first updates, and
+    started afresh with each training phase); averaging smooths out the
+    oscillation of adversarial training. None samples with the weights
+    themselves.
+restore_best : bool, default=True
+    Every few epochs of the last phase (20 times in all) ``fit`` scores the
+    weights it would sample with by ``fidelity_gap`` (recorded in ``history_``):
+    ``|a - 0.5|``, where ``a`` is the leave-one-out accuracy of a 1-nearest-neighbour
+    classifier telling up to 512 training series from as many generated ones, on
+    their scaled values and step-to-step differences (0 is best; 0.5 means
+    separable, collapsed or copied). With True, ``sample`` uses the best-scoring
+    weights (``best_epoch_``); with False, those of the last epoch.
+max_time : float or None, default=None
+    Train for at most this many seconds: each phase stops after the epoch that
+    crosses its share of the time (shares in proportion to epochs times updates
+    per batch; time a phase leaves unused goes to the next). Set ``n_epochs``
+    high and ``max_time`` to what you can wait, and ``restore_best`` returns the
+    best weights found in that time. None: no limit."""
 
 
 class _SamplerMixin:
@@ -299,10 +321,13 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        marker = "{reliability_parameters}"
-        if cls.__doc__ and marker in cls.__doc__:
-            text = _RELIABILITY_PARAMETERS.rstrip("\n").replace("\n", "\n    ")
-            cls.__doc__ = cls.__doc__.replace(marker, text)
+        for marker, text in (
+            ("{reliability_parameters}", _RELIABILITY_PARAMETERS),
+            ("{selection_parameters}", _SELECTION_PARAMETERS),
+        ):
+            if cls.__doc__ and marker in cls.__doc__:
+                text = text.format(ema_decay=getattr(cls, "_default_ema_decay", None))
+                cls.__doc__ = cls.__doc__.replace(marker, text.replace("\n", "\n    "))
 
     @abstractmethod
     def _engine_params(self, n_features, n_classes):
@@ -388,10 +413,19 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
     def _after_training(self, tensors):
         """Hook: what a model learns from its trained networks and the training tensors."""
 
+    def _selection_engine_params(self):
+        """Engine parameters that choose the weights to sample with (none here)."""
+        return {}
+
+    def _sampling_networks(self):
+        """The networks ``sample`` draws from."""
+        return self.engine_.module_
+
     def _make_engine(self, n_features, n_classes, batch_size, device, *, checkpoint_path=None):
         """The untrained engine; ``fit`` trains it and :func:`sktsgan.load` rebuilds it."""
         return AdversarialNet(
             **self._engine_params(n_features, n_classes),
+            **self._selection_engine_params(),
             batch_size=batch_size,
             device=device,
             callbacks=copy.deepcopy(self.callbacks),
@@ -410,7 +444,10 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         Parameters that only say how long a phase runs (``n_epochs``, ``*_epochs``,
         ``n_epochs_*``), how training is watched or saved, and ``device`` may change.
         """
-        free = {"verbose", "callbacks", "checkpoint_dir", "checkpoint_every", "warm_start"}
+        free = {
+            "verbose", "callbacks", "checkpoint_dir", "checkpoint_every", "warm_start",
+            "max_time", "restore_best",
+        }  # fmt: skip
         params = {
             name: _param_repr(value)
             for name, value in sorted(self.get_params(deep=False).items())
@@ -557,7 +594,7 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         Seeded, in inference mode, the class condition of each chunk built from
         ``codes``; samples come back as numpy arrays.
         """
-        module = self.engine_.module_
+        module = self._sampling_networks()
         device = self.engine_.device
         module.eval()
         with seeded_torch(seed, device), torch.inference_mode():
@@ -573,6 +610,35 @@ def _one_hot(codes, n_classes, device):
     """Float one-hot class conditions ``(len(codes), n_classes)`` on ``device``."""
     index = torch.as_tensor(codes, device=device)
     return torch.nn.functional.one_hot(index, n_classes).float()
+
+
+class _WeightSelectionMixin:
+    """``ema_decay``, ``restore_best`` and ``max_time`` for a GAN sampler.
+
+    The engine keeps a moving average of the weights and the best-scoring copy of it
+    (see :class:`sktsgan.nn.AdversarialNet`); ``sample`` draws from the one asked for.
+    Put it before the sampler base in the bases, and write ``{selection_parameters}``
+    in the class docstring; the class sets ``_default_ema_decay``.
+    """
+
+    _parameter_constraints: dict = {
+        "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
+        "restore_best": ["boolean"],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
+    }
+    _default_ema_decay = 0.999
+
+    def _selection_engine_params(self):
+        return {"track_fidelity": True, "ema_decay": self.ema_decay, "max_time": self.max_time}
+
+    def _sampling_networks(self):
+        return self.engine_.sampling_module(prefer_best=self.restore_best)
+
+    def _set_engine(self, engine, device):
+        super()._set_engine(engine, device)
+        copies = engine._copies()
+        epoch = -1 if copies is None else int(copies.best_epoch)
+        self.best_epoch_ = None if epoch < 0 else epoch
 
 
 class BaseTabularSampler(BaseSequenceSampler):

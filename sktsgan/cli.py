@@ -38,7 +38,12 @@ def build_parser():
         ),
     )
     gen.add_argument("--data", default="stocks", help="bundled name or path (default: stocks)")
-    gen.add_argument("--model", default="rcgan", choices=sorted(_MODELS))
+    gen.add_argument(
+        "--model",
+        default="rcgan",
+        choices=sorted(_MODELS),
+        help="the sampler: RCGANSampler, TimeGANSampler or CRNNGANSampler (default: rcgan)",
+    )
     gen.add_argument("--window", type=int, default=24, help="window length for CSV/bundled series")
     gen.add_argument("--n-samples", type=int, default=1000, help="series to generate")
     gen.add_argument("--output", required=True, help="where to write samples (.csv or .npy)")
@@ -50,7 +55,15 @@ def build_parser():
             "Open/High/Low/Close columns, STEM_candles.png"
         ),
     )
-    gen.add_argument("--n-epochs", type=int, default=None, help="training epochs")
+    gen.add_argument(
+        "--n-epochs", type=int, default=None, help="training epochs (default: the model's)"
+    )
+    gen.add_argument(
+        "--max-time",
+        type=float,
+        default=None,
+        help="train for at most this many seconds; the best weights found are kept",
+    )
     gen.add_argument(
         "--score-iterations",
         type=int,
@@ -60,6 +73,15 @@ def build_parser():
     gen.add_argument("--hidden-size", type=int, default=None)
     gen.add_argument("--batch-size", type=int, default=None)
     gen.add_argument("--loss", choices=["bce", "wgan-gp"], default=None)
+    gen.add_argument(
+        "--free-ohlc",
+        action="store_true",
+        help=(
+            "for data with Open/High/Low/Close columns: learn the four prices as free "
+            "channels (by default High and Low are learnt as distances from the bar's "
+            "body, so every generated bar is valid)"
+        ),
+    )
     gen.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     gen.add_argument("--random-state", type=int, default=0)
     gen.add_argument("--force", action="store_true", help="overwrite existing output files")
@@ -207,6 +229,8 @@ def write_figures(figures, sampler, X, samples, feature_names, random_state):
 
 def generate(args):
     from . import models
+    from .models import TransformedSampler
+    from .preprocessing import CandlestickEncoder
     from .metrics import moment_gaps
 
     output = Path(args.output)
@@ -233,6 +257,7 @@ def generate(args):
         "hidden_size": args.hidden_size,
         "batch_size": args.batch_size,
         "loss": args.loss,
+        "max_time": args.max_time,
     }
     overrides = {key: value for key, value in overrides.items() if value is not None}
     unknown = sorted(set(overrides) - set(sampler.get_params()))
@@ -240,15 +265,25 @@ def generate(args):
         flags = ", ".join("--" + key.replace("_", "-") for key in unknown)
         raise CommandLineError(f"{flags} does not apply to --model {args.model}.")
     sampler.set_params(**overrides)
+    model = sampler
+    if has_ohlc(feature_names) and not args.free_ohlc:
+        positions = {name.lower(): feature_names.index(name) for name in _OHLC}
+        model = TransformedSampler(sampler, CandlestickEncoder(**positions))
+        print(
+            "Open/High/Low/Close columns: High and Low are learnt as distances from each "
+            "bar's body (CandlestickEncoder), so every generated bar is valid; "
+            "--free-ohlc learns them as free channels."
+        )
     print(f"Fitting {type(sampler).__name__} on {args.data}: X of shape {np.shape(X)}")
     start = time.perf_counter()
     try:
-        sampler.fit(X)
+        model.fit(X)
     except (ValueError, TypeError) as exc:
         raise CommandLineError(f"Cannot fit on {args.data}: {exc}") from exc
     fit_seconds = time.perf_counter() - start
+    sampler = model.sampler_ if model is not sampler else sampler
     try:
-        samples = sampler.sample(args.n_samples, random_state=args.random_state)
+        samples = model.sample(args.n_samples, random_state=args.random_state)
     except ValueError as exc:  # e.g. more samples than fit in memory
         raise CommandLineError(f"--n-samples: {exc}") from exc
     try:
@@ -266,15 +301,28 @@ def generate(args):
     rng = np.random.RandomState(args.random_state)
     steps = X.reshape(-1, X.shape[-1])
     noise = rng.normal(steps.mean(0), steps.std(0), size=(args.n_samples,) + X.shape[1:])
-    print(f"\nTraining took {fit_seconds:.1f} s ({sampler.n_epochs} epochs).")
+    print(f"\nTraining took {fit_seconds:.1f} s ({len(sampler.history_)} epochs).")
     print("Quality (0 is perfect; i.i.d. Gaussian noise with the real mean and std for scale):")
     print(f"  {'figure':<22}{'synthetic':>11}{'noise':>9}")
     gaps, noise_gaps = moment_gaps(X, samples), moment_gaps(X, noise)
     for key in gaps:
         print(f"  {key:<22}{gaps[key]:>11.3f}{noise_gaps[key]:>9.3f}")
+    if has_ohlc(feature_names):
+        print_bar_validity(X, samples, feature_names)
     if args.score_iterations > 0:
         print_posthoc_scores(X, samples, noise, args.score_iterations, args.random_state)
     return 0
+
+
+def print_bar_validity(X, samples, feature_names):
+    """Print the share of bars whose High is below their body or below their Low."""
+    o, h, low, c = (feature_names.index(name) for name in _OHLC)
+    print("Price bars that are not bars (real data: share of its own):")
+    for what, broken in (
+        ("High below max(Open, Close)", lambda A: A[..., h] < np.maximum(A[..., o], A[..., c])),
+        ("High below Low", lambda A: A[..., h] < A[..., low]),
+    ):
+        print(f"  {what:<30}{broken(samples).mean():>8.1%}   (real: {broken(X).mean():.1%})")
 
 
 def print_posthoc_scores(X, samples, noise, n_iterations, random_state):

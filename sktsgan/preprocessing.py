@@ -8,7 +8,9 @@ with an imputer or set ``resample=True``. :class:`SeriesSummary` turns each seri
 into a few statistics per feature instead (mean, spread, range, trend), the same number
 of columns whatever the series' lengths. :class:`TabularEncoder` is the reversible
 encoding of a mixed-type table (scaled numbers, one-hot categories) that the tabular
-samplers learn in.
+samplers learn in. :class:`CandlestickEncoder` is a reversible encoding of price bars
+that keeps generated High and Low on the right side of Open and Close (use it through
+:class:`sktsgan.TransformedSampler`).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from ._candlestick import CandlestickEncoder
 from .utils._tabular import TabularEncoder
 from .utils.validation import SequenceData, _check_columns, check_sequences
 
-__all__ = ["SeriesFlattener", "SeriesSummary", "TabularEncoder"]
+__all__ = ["CandlestickEncoder", "SeriesFlattener", "SeriesSummary", "TabularEncoder"]
 
 
 class SeriesFlattener(TransformerMixin, BaseEstimator):

@@ -5,6 +5,7 @@ from ._dense_gan import DenseGANSampler
 from ._forecast import LSTMForecastGAN
 from ._rcgan import RCGANSampler
 from ._timegan import TimeGANSampler
+from ._transformed import TransformedSampler
 from ._vae import VAESampler
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "LSTMForecastGAN",
     "RCGANSampler",
     "TimeGANSampler",
+    "TransformedSampler",
     "VAESampler",
 ]

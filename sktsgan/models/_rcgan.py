@@ -8,7 +8,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from ..base import BaseSequenceSampler
+from ..base import BaseSequenceSampler, _WeightSelectionMixin
 from ..nn import (
     RecurrentNetwork,
     TrainingPhase,
@@ -134,7 +134,7 @@ class _GANLossMixin:
         return [TrainingPhase("adversarial", schedule, self.n_epochs)]
 
 
-class RCGANSampler(_GANLossMixin, BaseSequenceSampler):
+class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
     """Recurrent conditional GAN sampler for (multivariate) time series.
 
     The generator is a recurrent network that reads one latent vector per time step
@@ -188,6 +188,7 @@ class RCGANSampler(_GANLossMixin, BaseSequenceSampler):
         table per epoch.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks, e.g. ``EarlyStopping(monitor="generator_loss")``.
+    {selection_parameters}
     {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame: the column naming each series, and the one ordering
@@ -252,6 +253,7 @@ class RCGANSampler(_GANLossMixin, BaseSequenceSampler):
 
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
+        **_WeightSelectionMixin._parameter_constraints,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
@@ -278,6 +280,9 @@ class RCGANSampler(_GANLossMixin, BaseSequenceSampler):
         batch_size="auto",
         lr=1e-3,
         lr_discriminator=None,
+        ema_decay=0.999,
+        restore_best=True,
+        max_time=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -300,6 +305,9 @@ class RCGANSampler(_GANLossMixin, BaseSequenceSampler):
         self.batch_size = batch_size
         self.lr = lr
         self.lr_discriminator = lr_discriminator
+        self.ema_decay = ema_decay
+        self.restore_best = restore_best
+        self.max_time = max_time
         self.device = device
         self.random_state = random_state
         self.verbose = verbose

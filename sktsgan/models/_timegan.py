@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 from torch.nn import functional as F
 
-from ..base import _STEPS_PER_SAMPLING_CHUNK, BaseSequenceSampler
+from ..base import _STEPS_PER_SAMPLING_CHUNK, BaseSequenceSampler, _WeightSelectionMixin
 from ..nn import (
     RecurrentNetwork,
     TrainingPhase,
@@ -197,7 +197,7 @@ def _repeat(condition, times):
     return None if condition is None else condition.repeat(times, 1)
 
 
-class TimeGANSampler(TransformerMixin, BaseSequenceSampler):
+class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSampler):
     """Time-series GAN sampler: adversarial training in a learned latent space.
 
     TimeGAN (Yoon, Jarrett and van der Schaar, 2019) trains five recurrent networks in
@@ -270,6 +270,7 @@ class TimeGANSampler(TransformerMixin, BaseSequenceSampler):
         0 is silent; 1 shows a progress bar per phase; 2 also prints a table per epoch.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks; they see every phase.
+    {selection_parameters}
     {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame: the column naming each series, and the one ordering its
@@ -327,6 +328,7 @@ class TimeGANSampler(TransformerMixin, BaseSequenceSampler):
 
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
+        **_WeightSelectionMixin._parameter_constraints,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
@@ -360,6 +362,9 @@ class TimeGANSampler(TransformerMixin, BaseSequenceSampler):
         n_epochs_supervised=None,
         batch_size="auto",
         lr=1e-3,
+        ema_decay=0.999,
+        restore_best=True,
+        max_time=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -385,6 +390,9 @@ class TimeGANSampler(TransformerMixin, BaseSequenceSampler):
         self.n_epochs_supervised = n_epochs_supervised
         self.batch_size = batch_size
         self.lr = lr
+        self.ema_decay = ema_decay
+        self.restore_best = restore_best
+        self.max_time = max_time
         self.device = device
         self.random_state = random_state
         self.verbose = verbose

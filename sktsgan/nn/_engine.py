@@ -22,12 +22,20 @@ per-epoch ``diversity`` check against mode collapse (see :func:`diversity_ratio`
 module whose ``generate`` cannot be compared with a batch as it is (a forecaster, whose
 series start from real histories) may provide ``diversity_pair(batch) -> (real, fake,
 mask)`` instead.
+
+Choosing the weights to sample with is the engine's too, for a model that asks
+(``track_fidelity=True``): an exponential moving average of the weights
+(``ema_decay``), scored every few epochs of the last phase by a cheap fidelity check
+(``fidelity_gap`` in the history, see :func:`~sktsgan.nn._selection.fidelity_gap`), the
+best-scoring copy kept; and a time budget (``max_time``) shared out over the phases.
+:meth:`AdversarialNet.sampling_module` gives the networks to sample with.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import time
 from dataclasses import dataclass
 
 import torch
@@ -45,6 +53,10 @@ from ._reliability import (
     restore_rng,
     save_atomic,
 )
+from ._selection import MAX_REAL, SamplingWeights, fidelity_gap
+
+# the submodule of ``module_`` that holds the sampling copies
+_COPIES = "sampling_weights"
 
 _DIVERGENCE_FIX = "Lower the learning rate, or use loss='wgan-gp', which is more stable."
 
@@ -159,6 +171,22 @@ class AdversarialNet(NeuralNet):
     checkpoint_extra : dict, default=None
         What the caller adds to every checkpoint (tensors, dicts, lists, numbers,
         strings only).
+    track_fidelity : bool, default=False
+        Keep sampling copies of the networks (``module_.sampling_weights``, a
+        :class:`~sktsgan.nn._selection.SamplingWeights`), score the one sampling would
+        use ``n_evaluations`` times over the last phase (``fidelity_gap`` in the
+        history, recorded before callbacks see the epoch) and keep the best. The
+        module's ``generate`` must compare with a batch as it is.
+    ema_decay : float, default=None
+        With ``track_fidelity``: decay per batch of the moving average of the
+        weights; None samples with the weights themselves.
+    n_evaluations : int, default=20
+        Fidelity checks over the last phase (every ``ceil(n_epochs / n_evaluations)``
+        epochs, at its end, and, with ``max_time``, every twentieth of its time).
+    max_time : float, default=None
+        Seconds that :meth:`train` may run. Each phase gets a share in proportion to
+        its epochs times its updates per batch (time a phase leaves unused goes to
+        the next), and stops after the epoch that crosses its share.
     **kwargs
         Any :class:`skorch.NeuralNet` parameter (``lr``, ``optimizer__betas``,
         ``max_epochs``, ``batch_size``, ``device``, ``callbacks``, ...).
@@ -182,6 +210,10 @@ class AdversarialNet(NeuralNet):
         checkpoint_path=None,
         checkpoint_every=1,
         checkpoint_extra=None,
+        track_fidelity=False,
+        ema_decay=None,
+        n_evaluations=20,
+        max_time=None,
         **kwargs,
     ):
         kwargs.setdefault("optimizer", torch.optim.Adam)
@@ -194,6 +226,10 @@ class AdversarialNet(NeuralNet):
         self.checkpoint_path = checkpoint_path
         self.checkpoint_every = checkpoint_every
         self.checkpoint_extra = checkpoint_extra
+        self.track_fidelity = track_fidelity
+        self.ema_decay = ema_decay
+        self.n_evaluations = n_evaluations
+        self.max_time = max_time
 
     def get_default_callbacks(self):
         callbacks = [("epoch_timer", EpochTimer())]
@@ -202,6 +238,32 @@ class AdversarialNet(NeuralNet):
         if self.verbose:
             callbacks.append(("print_log", PrintLog()))
         return callbacks
+
+    def initialize_module(self):
+        """Initialise the module; with ``track_fidelity``, attach its sampling copies.
+
+        The copies live inside ``module_`` so that every state of it (snapshots,
+        checkpoints, pickles, model files) carries them; no player trains them.
+        """
+        super().initialize_module()
+        if self.track_fidelity:
+            module = self.module_
+            module._modules.pop(_COPIES, None)  # re-initialised: copy the new networks
+            module.add_module(_COPIES, SamplingWeights(module, self.ema_decay))
+        return self
+
+    def sampling_module(self, prefer_best=True):
+        """The networks to sample with.
+
+        With ``track_fidelity``: the best-scoring copy (if ``prefer_best`` and one was
+        scored), else the moving average (if ``ema_decay``); else ``module_``.
+        """
+        copies = self._copies()
+        if copies is None:
+            return self.module_
+        if prefer_best and int(copies.best_epoch) >= 0:
+            return copies.best
+        return copies.average if self.ema_decay is not None else self.module_
 
     def initialize_optimizer(self, triggered_directly=None):
         """Create one optimiser per player, named ``optimizer_<player>_``."""
@@ -256,11 +318,17 @@ class AdversarialNet(NeuralNet):
         """
         self.interrupted_ = None
         start, done = self.position_
+        self._n_phases = len(phases)
+        self._deadlines = self._phase_deadlines(phases, start, done)
         try:
             for index in range(start, len(phases)):
                 done = done if index == start else 0
                 self._phase_index = index
                 self.position_ = (index, done)
+                copies = self._copies()
+                if copies is not None and done == 0:
+                    copies.reset(*self._network_tensors())
+                self._phase_started = self._last_evaluation = time.monotonic()
                 if phases[index].n_epochs > done:
                     self.run_phase(tensors, phases[index], epochs=phases[index].n_epochs - done)
                 if self.interrupted_ is not None:
@@ -272,6 +340,25 @@ class AdversarialNet(NeuralNet):
                 for key in ("module", "optimizers"):
                     self._snapshot.pop(key, None)
         return self
+
+    def _phase_deadlines(self, phases, start, done):
+        """``time.monotonic()`` by which each phase must stop (None: no budget)."""
+        if self.max_time is None:
+            return [None] * len(phases)
+        costs = [
+            max(0, phase.n_epochs - (done if index == start else 0))
+            * sum(n for _, n in phase.schedule)
+            if index >= start
+            else 0
+            for index, phase in enumerate(phases)
+        ]
+        total = max(1, sum(costs))
+        now, spent = time.monotonic(), 0
+        deadlines = []
+        for cost in costs:
+            spent += cost
+            deadlines.append(now + self.max_time * spent / total)
+        return deadlines
 
     def run_phase(self, tensors, phase, *, epochs=None):
         """Train for one :class:`TrainingPhase` (``epochs`` of it; default all)."""
@@ -312,15 +399,67 @@ class AdversarialNet(NeuralNet):
         super().on_epoch_begin(net, **kwargs)
 
     def on_epoch_end(self, net, **kwargs):
-        # called before any callback's on_epoch_end
+        # called before any callback's on_epoch_end, so that they see fidelity_gap
         self.position_ = (self._phase_index, self.position_[1] + 1)
         self._epoch_complete = True
         super().on_epoch_end(net, **kwargs)
+        deadlines = getattr(self, "_deadlines", None)
+        deadline = deadlines[self._phase_index] if deadlines else None
+        now = time.monotonic()
+        self._out_of_time = deadline is not None and now >= deadline
+        last_phase = self._phase_index == getattr(self, "_n_phases", 1) - 1
+        dataset = kwargs.get("dataset_train")
+        if not (self.track_fidelity and last_phase and dataset is not None):
+            return
+        done = self.position_[1]
+        every = max(1, math.ceil(self.max_epochs / self.n_evaluations))
+        due = done % every == 0 or done == self.max_epochs or self._out_of_time
+        if deadline is not None:  # and evenly over the phase's time
+            budget = deadline - self._phase_started
+            due = due or now - self._last_evaluation >= budget / self.n_evaluations
+        if due:
+            self._evaluate(dataset.X)
+            self._last_evaluation = time.monotonic()
 
     def notify(self, method_name, **cb_kwargs):
         super().notify(method_name, **cb_kwargs)
         if method_name == "on_train_end":  # after callbacks (EarlyStopping's load_best)
             self._take_snapshot()
+        elif method_name == "on_epoch_end" and getattr(self, "_out_of_time", False):
+            # the phase's time is up: end it the way skorch's EarlyStopping does, with
+            # the epoch complete, so that the next phase runs
+            raise KeyboardInterrupt
+
+    def _evaluate(self, tensors):
+        """Record ``fidelity_gap`` of the copy sampling would use; keep it if best."""
+        copies = self._copies()
+        if self.ema_decay is None:  # score (and maybe keep) the weights themselves
+            copies.reset(*self._network_tensors())
+        candidate = copies.average
+        first = tensors["x"]
+        index = evenly_spaced(len(first), MAX_REAL).to(first.device)
+        was_training = candidate.training
+        candidate.eval()
+        try:
+            with forked_rng(self.device), torch.inference_mode():
+                gap = fidelity_gap(candidate, tensors, index)
+        finally:
+            candidate.train(was_training)
+        self.history.record("fidelity_gap", gap)
+        copies.consider(gap, len(self.history))
+
+    def _copies(self):
+        module = getattr(self, "module_", None)
+        return None if module is None else getattr(module, _COPIES, None)
+
+    def _network_tensors(self):
+        """The module's own parameters and buffers, without its sampling copies."""
+        prefix = _COPIES + "."
+        parameters = [
+            p for name, p in self.module_.named_parameters() if not name.startswith(prefix)
+        ]
+        buffers = [b for name, b in self.module_.named_buffers() if not name.startswith(prefix)]
+        return parameters, buffers
 
     def training_state(self):
         """Everything training continues from, as of the last completed epoch.
@@ -415,7 +554,7 @@ class AdversarialNet(NeuralNet):
         Drawn under a forked random state, so the training stream is the same with or
         without the check; in eval mode, so no layer updates running statistics.
         """
-        module = self.module_
+        module = self.sampling_module(prefer_best=False)
         pair = getattr(module, "diversity_pair", None)
         if pair is None and not hasattr(module, "generate"):
             return None
@@ -457,6 +596,9 @@ class AdversarialNet(NeuralNet):
             losses[f"{player}_loss"] = loss.detach()
             losses.update({key: value.detach() for key, value in parts.items()})
         self._train_only(None)
+        copies = self._copies()
+        if copies is not None and self.ema_decay is not None:
+            copies.update(*self._network_tensors())
         return {"loss": loss, "y_pred": None, "losses": losses}
 
     def _train_only(self, player):
@@ -465,7 +607,7 @@ class AdversarialNet(NeuralNet):
         Players may share weights (TimeGAN's embedder trains in two phases with two
         optimisers), so a weight trains if the player named owns it.
         """
-        for parameter in self.module_.parameters():
+        for parameter in self._network_tensors()[0]:  # (never the sampling copies)
             parameter.requires_grad_(player is None)
         if player is not None:
             for parameter in self._player_weights[player]:

@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -77,6 +78,15 @@ def test_generate_draws_candlesticks_of_price_data(tmp_path, capsys):
     for name in ("prices.png", "prices_embedding.png", "prices_loss.png", "prices_candles.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert str(tmp_path / name) in printed
+    # High and Low learnt as distances from the body: every synthetic bar is a bar
+    assert "CandlestickEncoder" in printed
+    assert re.search(r"High below max\(Open, Close\) +0.0%   \(real: 0.0%\)", printed)
+    bars = np.load(tmp_path / "s.npy")
+    assert (bars[..., 1] >= np.maximum(bars[..., 0], bars[..., 3])).all()
+    assert (bars[..., 2] <= np.minimum(bars[..., 0], bars[..., 3])).all()
+    free = [*argv, "--output", str(tmp_path / "free.npy"), "--free-ohlc", *FAST]
+    assert main(free) == 0
+    assert "CandlestickEncoder" not in capsys.readouterr().out
 
 
 def test_generate_from_npy_to_npy(tmp_path):

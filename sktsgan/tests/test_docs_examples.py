@@ -26,3 +26,20 @@ def test_rolling_forecast_draws_the_picture(tmp_path):
     assert path.stat().st_size > 10_000
     assert 0.0 < mae < 1.5
     assert 0.0 < inside <= 1.0
+
+
+def test_choose_augmentation_searches_none_cheap_and_gan():
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    example = _load("choose_augmentation")
+    search, chosen, real_only = example.main(n_epochs=1, per_class=6)
+    params = search.cv_results_["params"]
+    assert len(params) == 7  # none, and three samplers at two ratios
+    # the "none" candidate is exactly the classifier on real data alone
+    X, y, _, _ = example.small_trace(6, 0)
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    plain = cross_val_score(clone(search.estimator.estimator), X, y, cv=folds).mean()
+    none = params.index({"augmenter__synthetic_ratio": 0.0})
+    assert search.cv_results_["mean_test_score"][none] == plain
+    assert 0.0 <= chosen <= 1.0 and 0.0 <= real_only <= 1.0

@@ -1,0 +1,176 @@
+"""The weights a GAN samples with: moving average, fidelity check, best copy, time budget."""
+
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler
+from sktsgan.datasets import make_sines, make_waves
+from sktsgan.nn._selection import (
+    SamplingWeights,
+    fidelity_gap,
+    nearest_neighbour_accuracy,
+    neighbour_features,
+)
+
+FAST = {"hidden_size": 8, "random_state": 0}
+# fits of a few epochs are meant to be untrained
+pytestmark = pytest.mark.filterwarnings("ignore:.*may have collapsed:UserWarning")
+
+
+@pytest.fixture(scope="module")
+def X():
+    return make_sines(48, n_timesteps=10, n_features=2, random_state=0)
+
+
+def _gaussians(n, shift=0.0, seed=0):
+    return torch.randn(n, 6, generator=torch.Generator().manual_seed(seed)) + shift
+
+
+def test_nearest_neighbour_accuracy_tells_same_far_and_copied_sets():
+    real = _gaussians(400)
+    assert abs(float(nearest_neighbour_accuracy(real, _gaussians(400, seed=1))) - 0.5) < 0.06
+    assert float(nearest_neighbour_accuracy(real, _gaussians(400, shift=50.0))) == 1.0
+    # a copy of every real point is every real point's nearest neighbour, and back
+    assert float(nearest_neighbour_accuracy(real, real.clone())) == 0.0
+
+
+def test_neighbour_features_mask_padding_and_keep_classes_apart():
+    x = torch.arange(12.0).reshape(2, 3, 2)
+    mask = torch.tensor([[1.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    features = neighbour_features(x, mask)
+    assert features.shape == (2, 3 * 2 + 2 * 2)
+    assert features[0, 4:6].eq(0).all() and features[0, 8:].eq(0).all()  # padding and its step
+    condition = torch.eye(2)
+    far = neighbour_features(x, mask, condition)
+    assert (far[:, -2:].sum(dim=1) >= 1e3).all()
+
+
+class _Oracle(torch.nn.Module):
+    """A "generator" that draws from the data's own distribution, or a constant."""
+
+    def __init__(self, constant):
+        super().__init__()
+        self.constant = constant
+
+    def generate(self, n, n_timesteps, condition=None):
+        if self.constant:
+            return torch.full((n, n_timesteps, 2), 0.5)
+        phase = torch.rand(n, 1, 2) * 6.28
+        t = torch.arange(n_timesteps).reshape(1, -1, 1) * 0.4
+        return 0.5 + 0.5 * torch.sin(t + phase)
+
+
+def test_fidelity_gap_is_low_for_the_data_distribution_and_high_for_a_constant():
+    torch.manual_seed(0)
+    phase = torch.rand(300, 1, 2) * 6.28
+    x = 0.5 + 0.5 * torch.sin(torch.arange(10).reshape(1, -1, 1) * 0.4 + phase)
+    tensors = {"x": x, "mask": torch.ones(300, 10)}
+    index = torch.arange(300)
+    assert fidelity_gap(_Oracle(constant=False), tensors, index) < 0.1
+    assert fidelity_gap(_Oracle(constant=True), tensors, index) > 0.4
+
+
+def test_sampling_weights_average_warm_up_and_keep_the_best():
+    net = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(net.weight)
+    copies = SamplingWeights(net, decay=0.9)
+    assert not any(p.requires_grad for p in copies.parameters())
+    with torch.no_grad():
+        net.weight.fill_(1.0)
+    copies.update(list(net.parameters()), [])  # decay min(0.9, 1/10): 0.9 of the way
+    assert float(copies.average.weight) == pytest.approx(0.9)
+    for _ in range(200):  # late updates use the full decay
+        copies.update(list(net.parameters()), [])
+    assert float(copies.average.weight) == pytest.approx(1.0, abs=1e-6)
+    assert int(copies.best_epoch) == -1
+    assert copies.consider(0.3, epoch=4) and int(copies.best_epoch) == 4
+    assert not copies.consider(0.31, epoch=5)
+    assert copies.consider(0.3, epoch=6)  # a tie goes to the later epoch
+    assert int(copies.best_epoch) == 6 and float(copies.best.weight) == pytest.approx(1.0)
+    copies.reset(list(net.parameters()), [])
+    assert int(copies.n_averaged) == 0
+
+
+@pytest.mark.parametrize("Sampler", [RCGANSampler, TimeGANSampler, CRNNGANSampler])
+def test_fit_scores_the_last_phase_and_samples_with_the_best_copy(Sampler, X):
+    sampler = Sampler(n_epochs=10, **FAST).fit(X)
+    engine = sampler.engine_
+    last_phase = sampler.history_[-1]["phase"] if "phase" in sampler.history_[-1] else None
+    scored = [
+        (i + 1, row["fidelity_gap"])
+        for i, row in enumerate(sampler.history_)
+        if "fidelity_gap" in row
+    ]
+    # every epoch of a 10-epoch last phase (at most 20 checks), nothing before it
+    assert len(scored) == 10
+    if last_phase is not None:
+        assert all(sampler.history_[i - 1]["phase"] == last_phase for i, _ in scored)
+    gaps = np.array([gap for _, gap in scored])
+    best = max(i for i, gap in scored if gap == gaps.min())
+    assert sampler.best_epoch_ == best
+    copies = engine._copies()
+    assert not any(p.requires_grad for p in copies.parameters())
+    trained = {
+        id(p)
+        for name in engine.players_
+        for group in getattr(engine, f"optimizer_{name}_").param_groups
+        for p in group["params"]
+    }
+    assert not trained & {id(p) for p in copies.parameters()}
+    # sample() draws from the best copy; restore_best=False from the moving average
+    assert sampler._sampling_networks() is copies.best
+    assert sampler.set_params(restore_best=False)._sampling_networks() is copies.average
+    assert not torch.equal(
+        copies.average.state_dict()[next(iter(copies.average.state_dict()))],
+        engine.module_.state_dict()[next(iter(copies.average.state_dict()))],
+    )
+
+
+def test_without_a_moving_average_the_last_weights_sample(X):
+    sampler = RCGANSampler(n_epochs=4, ema_decay=None, restore_best=False, **FAST).fit(X)
+    assert sampler._sampling_networks() is sampler.engine_.module_
+    assert sampler.best_epoch_ is not None  # still scored, and the best copy kept
+    best = RCGANSampler(n_epochs=4, ema_decay=None, **FAST).fit(X)
+    assert best._sampling_networks() is best.engine_._copies().best
+
+
+def test_the_moving_average_changes_samples_not_training(X):
+    plain = RCGANSampler(n_epochs=3, ema_decay=None, restore_best=False, **FAST).fit(X)
+    averaged = RCGANSampler(n_epochs=3, ema_decay=0.9, restore_best=False, **FAST).fit(X)
+    trained = zip(plain.engine_._network_tensors()[0], averaged.engine_._network_tensors()[0])
+    assert all(torch.equal(a, b) for a, b in trained)
+    assert not np.array_equal(plain.sample(4, random_state=0), averaged.sample(4, random_state=0))
+
+
+def test_the_checks_leave_training_unchanged(X, monkeypatch):
+    from sktsgan.nn import _engine
+
+    checked = RCGANSampler(n_epochs=3, **FAST).fit(X)
+    monkeypatch.setattr(_engine.AdversarialNet, "_evaluate", lambda self, tensors: None)
+    unchecked = RCGANSampler(n_epochs=3, **FAST).fit(X)
+    trained = zip(checked.engine_._network_tensors()[0], unchecked.engine_._network_tensors()[0])
+    assert all(torch.equal(a, b) for a, b in trained)
+
+
+def test_conditional_fit_is_scored_within_classes():
+    X, y = make_waves(30, n_timesteps=12, random_state=0)
+    sampler = RCGANSampler(n_epochs=2, **FAST).fit(X, y)
+    assert 0 <= sampler.history_[-1]["fidelity_gap"] <= 0.5
+    X_new, y_new = sampler.sample(6, y="sine")
+    assert X_new.shape == (6, 12, 1) and set(y_new) == {"sine"}
+
+
+@pytest.mark.parametrize("Sampler", [RCGANSampler, TimeGANSampler])
+def test_max_time_stops_every_phase_in_its_share(Sampler, X):
+    start = time.perf_counter()
+    sampler = Sampler(n_epochs=10**6, max_time=2.0, **FAST).fit(X)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2.0 + 3.0  # the epoch that crosses the line, and the set-up
+    phases = [row.get("phase") for row in sampler.history_]
+    for name in dict.fromkeys(phases):  # every phase ran, none to its million epochs
+        assert 1 <= phases.count(name) < 10**6
+    assert sampler.best_epoch_ is not None
+    assert sum("fidelity_gap" in row for row in sampler.history_) >= 2
