@@ -89,8 +89,10 @@ restore_best : bool, default=True
     ``|a - 0.5|``, where ``a`` is the leave-one-out accuracy of a 1-nearest-neighbour
     classifier telling up to 512 training series from as many generated ones, on
     their scaled values and step-to-step differences (0 is best; 0.5 means
-    separable, collapsed or copied). With True, ``sample`` uses the best-scoring
-    weights (``best_epoch_``); with False, those of the last epoch.
+    separable, collapsed or copied). With True, ``sample`` uses the latest
+    checked weights whose score is within the check's standard error of the
+    lowest (``best_epoch_``): the last ones unless an earlier check was clearly
+    better. With False, those of the last epoch.
 max_time : float or None, default=None
     Train for at most this many seconds: each phase stops after the epoch that
     crosses its share of the time (shares in proportion to epochs times updates

@@ -442,11 +442,11 @@ class AdversarialNet(NeuralNet):
         candidate.eval()
         try:
             with forked_rng(self.device), torch.inference_mode():
-                gap = fidelity_gap(candidate, tensors, index)
+                gap, noise = fidelity_gap(candidate, tensors, index)
         finally:
             candidate.train(was_training)
         self.history.record("fidelity_gap", gap)
-        copies.consider(gap, len(self.history))
+        copies.consider(gap, len(self.history), tolerance=noise)
 
     def _copies(self):
         module = getattr(self, "module_", None)

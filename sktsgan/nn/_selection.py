@@ -32,9 +32,10 @@ class SamplingWeights(nn.Module):
 
     ``average``: an exponential moving average of the model's weights (the generator's
     "EMA", Karras et al. 2018; Yazıcı et al. 2019), updated by :meth:`update` after
-    every training batch. ``best``: the copy that scored best in :meth:`consider`, with
-    its score and epoch in the buffers ``best_score`` and ``best_epoch`` (-1 until
-    a first score).
+    every training batch. ``best``: the latest copy that :meth:`consider` found within
+    the check's noise of the lowest score seen, with its score and epoch in the
+    buffers ``best_score`` and ``best_epoch`` (-1 until a first score); the lowest
+    score is ``lowest_score``.
 
     Parameters
     ----------
@@ -65,6 +66,7 @@ class SamplingWeights(nn.Module):
         self.best = copy.deepcopy(networks).requires_grad_(False)
         self.register_buffer("n_averaged", torch.zeros((), dtype=torch.long))
         self.register_buffer("best_score", torch.full((), math.inf))
+        self.register_buffer("lowest_score", torch.full((), math.inf))
         self.register_buffer("best_epoch", torch.full((), -1, dtype=torch.long))
 
     @torch.no_grad()
@@ -88,12 +90,17 @@ class SamplingWeights(nn.Module):
         self.n_averaged += 1
 
     @torch.no_grad()
-    def consider(self, score, epoch):
-        """Keep ``average`` as ``best`` if ``score`` is as low as the best so far.
+    def consider(self, score, epoch, tolerance=0.0):
+        """Keep ``average`` as ``best`` if ``score`` is within ``tolerance`` of the lowest.
 
-        Ties go to the later epoch: the average has then trained longer.
+        ``tolerance`` is the noise of the score: a later copy that scores no worse
+        than that is kept, as it has trained longer. When every check scores about the
+        same (a strict check that finds every copy separable), the last copy is kept
+        rather than the luckiest draw; a copy clearly better than the later ones (the
+        generator collapsed or drifted after it) stays.
         """
-        if score <= float(self.best_score):
+        self.lowest_score.fill_(min(float(self.lowest_score), score))
+        if score <= float(self.lowest_score) + tolerance:
             _copy_tensors(self.best, list(self.average.parameters()), list(self.average.buffers()))
             self.best_score.fill_(score)
             self.best_epoch.fill_(epoch)
@@ -159,7 +166,8 @@ def nearest_neighbour_accuracy(real, fake):
 
 
 def fidelity_gap(module, tensors, index):
-    """``|1-NN two-sample accuracy - 0.5|`` of ``module``'s samples against real series.
+    """``|1-NN two-sample accuracy - 0.5|`` of ``module``'s samples against real series,
+    and its standard error.
 
     0 when generated series are as close to the real ones (``tensors`` rows ``index``,
     with their masks and classes) as the real ones are to each other, 0.5 when every
@@ -168,7 +176,8 @@ def fidelity_gap(module, tensors, index):
     paper's discriminative score, and cheap enough to run every few epochs. Fakes are
     drawn for the same classes and lengths as the real series, in rounds until
     ``_MIN_COMPARED`` pairs have been compared (the mean over rounds is returned).
-    Call it in inference mode, under a forked random state.
+    The standard error is that of an accuracy over all the series classified,
+    ``0.5 / sqrt(n)`` at most. Call it in inference mode, under a forked random state.
     """
     x = tensors["x"][index]
     mask = tensors.get("mask")
@@ -184,4 +193,5 @@ def fidelity_gap(module, tensors, index):
         else:
             fake = module.generate(len(x), condition)
         total += float(nearest_neighbour_accuracy(real, neighbour_features(fake, mask, condition)))
-    return abs(total / n_rounds - 0.5)
+    n_classified = 2 * len(x) * n_rounds
+    return abs(total / n_rounds - 0.5), 0.5 / math.sqrt(n_classified)

@@ -69,8 +69,9 @@ def test_fidelity_gap_is_low_for_the_data_distribution_and_high_for_a_constant()
     x = 0.5 + 0.5 * torch.sin(torch.arange(10).reshape(1, -1, 1) * 0.4 + phase)
     tensors = {"x": x, "mask": torch.ones(300, 10)}
     index = torch.arange(300)
-    assert fidelity_gap(_Oracle(constant=False), tensors, index) < 0.1
-    assert fidelity_gap(_Oracle(constant=True), tensors, index) > 0.4
+    good, noise = fidelity_gap(_Oracle(constant=False), tensors, index)
+    assert good < 0.1 and noise == pytest.approx(0.5 / np.sqrt(600))
+    assert fidelity_gap(_Oracle(constant=True), tensors, index)[0] > 0.4
 
 
 def test_sampling_weights_average_warm_up_and_keep_the_best():
@@ -90,6 +91,10 @@ def test_sampling_weights_average_warm_up_and_keep_the_best():
     assert not copies.consider(0.31, epoch=5)
     assert copies.consider(0.3, epoch=6)  # a tie goes to the later epoch
     assert int(copies.best_epoch) == 6 and float(copies.best.weight) == pytest.approx(1.0)
+    # within the noise of the lowest score, the later copy is kept; beyond it, not
+    assert copies.consider(0.32, epoch=7, tolerance=0.03) and int(copies.best_epoch) == 7
+    assert not copies.consider(0.34, epoch=8, tolerance=0.03)
+    assert float(copies.lowest_score) == pytest.approx(0.3)
     copies.reset(list(net.parameters()), [])
     assert int(copies.n_averaged) == 0
 
@@ -108,8 +113,11 @@ def test_fit_scores_the_last_phase_and_samples_with_the_best_copy(Sampler, X):
     assert len(scored) == 10
     if last_phase is not None:
         assert all(sampler.history_[i - 1]["phase"] == last_phase for i, _ in scored)
-    gaps = np.array([gap for _, gap in scored])
-    best = max(i for i, gap in scored if gap == gaps.min())
+    # the latest check within the noise of the lowest so far (48 series, 6 rounds)
+    noise, lowest, best = 0.5 / np.sqrt(2 * 48 * 6), np.inf, None
+    for epoch, gap in scored:
+        lowest = min(lowest, gap)
+        best = epoch if gap <= lowest + noise else best
     assert sampler.best_epoch_ == best
     copies = engine._copies()
     assert not any(p.requires_grad for p in copies.parameters())
