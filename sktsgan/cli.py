@@ -229,9 +229,9 @@ def write_figures(figures, sampler, X, samples, feature_names, random_state):
 
 def generate(args):
     from . import models
+    from .metrics import moment_gaps
     from .models import TransformedSampler
     from .preprocessing import CandlestickEncoder
-    from .metrics import moment_gaps
 
     output = Path(args.output)
     figure = Path(args.figure) if args.figure else None
