@@ -18,6 +18,10 @@ class TransformedSampler(MetaEstimatorMixin, BaseEstimator):
     with :class:`~sktsgan.preprocessing.CandlestickEncoder`, every generated price bar
     has its High above and its Low below the bar's body.
 
+    It pickles (and goes through joblib) like any estimator; the safe model format of
+    :meth:`~sktsgan.RCGANSampler.save` does not know it yet: save ``sampler_`` with it
+    and pickle the fitted ``transformer_``, or pickle the whole.
+
     Parameters
     ----------
     sampler : sampler
