@@ -549,10 +549,27 @@ def _rebuild_engine(estimator, info, entries, reader, device, name):
             f"the weights are for {found}, the rebuilt engine has {sorted(components)}"
         )
     for key in components:
-        getattr(engine, key + "_").load_state_dict(weights[key])
+        _load_component(engine, key, weights[key])
     history = estimator.__dict__.get("history_") if info["history"] is None else None
     engine.history_ = history if history is not None else reader.decode(info["history"])
     return engine
+
+
+def _load_component(engine, key, state):
+    """Load one component's weights; a module saved before sampling copies existed
+    (files of sktsgan before the moving average) gets copies of its own weights."""
+    component = getattr(engine, key + "_")
+    if key != "module" or engine._copies() is None:
+        component.load_state_dict(state)
+        return
+    prefix = "sampling_weights."
+    if any(name.startswith(prefix) for name in state):
+        component.load_state_dict(state)
+        return
+    missing, unexpected = component.load_state_dict(state, strict=False)
+    if unexpected or any(not name.startswith(prefix) for name in missing):
+        component.load_state_dict(state)  # raises, naming what does not match
+    engine._copies().reset(*engine._network_tensors())
 
 
 # -- small helpers ----------------------------------------------------------------------------

@@ -528,3 +528,25 @@ def test_meta_estimators_round_trip_with_pickle(labelled, how, tmp_path):
     # the sampler inside saves in the safe format
     augmenter.sampler_.save(tmp_path / "inner.sktsgan")
     assert_same_draws(augmenter.sampler_, sktsgan.load(tmp_path / "inner.sktsgan"))
+
+
+def test_a_module_saved_before_sampling_copies_loads_with_copies_of_its_weights():
+    from sktsgan._persistence import _load_component
+    from sktsgan.datasets import make_sines
+
+    X = make_sines(32, n_timesteps=8, random_state=0)
+    sampler = RCGANSampler(hidden_size=4, n_epochs=2, random_state=0).fit(X)
+    old = {
+        key: value
+        for key, value in sampler.engine_.module_.state_dict().items()
+        if not key.startswith("sampling_weights.")
+    }
+    engine = sampler._make_engine(*sampler._engine_dims, 8, "cpu")
+    engine.initialize()
+    _load_component(engine, "module", old)
+    copies = engine._copies()
+    for mine, theirs in zip(copies.average.parameters(), engine._network_tensors()[0]):
+        assert torch.equal(mine, theirs)
+    assert int(copies.best_epoch) == -1  # never scored: sampling uses the average
+    with pytest.raises(RuntimeError, match="Unexpected"):
+        _load_component(engine, "module", {**old, "extra.weight": torch.zeros(1)})
