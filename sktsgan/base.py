@@ -83,7 +83,7 @@ ema_decay : float or None, default={ema_decay}
     started afresh with each training phase); averaging smooths out the
     oscillation of adversarial training. None samples with the weights
     themselves.
-restore_best : bool, default=True
+restore_best : bool, default=False
     Every few epochs of the last phase (20 times in all) ``fit`` scores the
     weights it would sample with by ``fidelity_gap`` (recorded in ``history_``):
     ``|a - 0.5|``, where ``a`` is the leave-one-out accuracy of a 1-nearest-neighbour
@@ -92,7 +92,10 @@ restore_best : bool, default=True
     separable, collapsed or copied). With True, ``sample`` uses the latest
     checked weights whose score is within the check's standard error of the
     lowest (``best_epoch_``): the last ones unless an earlier check was clearly
-    better. With False, those of the last epoch.
+    better. With False (the default), those of the last epoch: on the stock
+    prices the checks chose earlier epochs that scored both far better and far
+    worse than the last average (docs/benchmarks.md), so they are a tool to look
+    at, not yet a default.
 max_time : float or None, default=None
     Train for at most this many seconds: each phase stops after the epoch that
     crosses its share of the time (shares in proportion to epochs times updates

@@ -354,7 +354,7 @@ class CRNNGANSampler(_WeightSelectionMixin, BaseSequenceSampler):
         lr=1e-3,
         lr_discriminator=None,
         ema_decay=0.999,
-        restore_best=True,
+        restore_best=False,
         max_time=None,
         device="cpu",
         random_state=None,

@@ -363,7 +363,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         batch_size="auto",
         lr=1e-3,
         ema_decay=0.999,
-        restore_best=True,
+        restore_best=False,
         max_time=None,
         device="cpu",
         random_state=None,

@@ -128,9 +128,9 @@ def test_fit_scores_the_last_phase_and_samples_with_the_best_copy(Sampler, X):
         for p in group["params"]
     }
     assert not trained & {id(p) for p in copies.parameters()}
-    # sample() draws from the best copy; restore_best=False from the moving average
-    assert sampler._sampling_networks() is copies.best
-    assert sampler.set_params(restore_best=False)._sampling_networks() is copies.average
+    # sample() draws from the moving average by default, from the best copy on request
+    assert sampler._sampling_networks() is copies.average
+    assert sampler.set_params(restore_best=True)._sampling_networks() is copies.best
     assert not torch.equal(
         copies.average.state_dict()[next(iter(copies.average.state_dict()))],
         engine.module_.state_dict()[next(iter(copies.average.state_dict()))],
@@ -141,7 +141,7 @@ def test_without_a_moving_average_the_last_weights_sample(X):
     sampler = RCGANSampler(n_epochs=4, ema_decay=None, restore_best=False, **FAST).fit(X)
     assert sampler._sampling_networks() is sampler.engine_.module_
     assert sampler.best_epoch_ is not None  # still scored, and the best copy kept
-    best = RCGANSampler(n_epochs=4, ema_decay=None, **FAST).fit(X)
+    best = RCGANSampler(n_epochs=4, ema_decay=None, restore_best=True, **FAST).fit(X)
     assert best._sampling_networks() is best.engine_._copies().best
 
 
