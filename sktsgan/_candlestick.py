@@ -101,10 +101,10 @@ class CandlestickEncoder(TransformerMixin, BaseEstimator):
             Float64; NaN stays NaN.
         """
         check_is_fitted(self)
-        Z = self._check(X, reset=False).copy()
-        o, h, low, c = (Z[..., i].copy() for i in self._positions())
-        Z[..., self.high] = h - np.maximum(o, c)
-        Z[..., self.low] = np.minimum(o, c) - low
+        Z = self._check(X, reset=False)  # a float64 copy
+        o, h, low, c = (Z[..., i] for i in self._positions())
+        high_gap, low_gap = h - np.maximum(o, c), np.minimum(o, c) - low
+        Z[..., self.high], Z[..., self.low] = high_gap, low_gap
         return Z
 
     def inverse_transform(self, Z):
@@ -121,10 +121,10 @@ class CandlestickEncoder(TransformerMixin, BaseEstimator):
             Float64 bars with ``High >= max(Open, Close)`` and ``Low <= min(Open, Close)``.
         """
         check_is_fitted(self)
-        X = self._check(Z, reset=False).copy()
-        o, h, low, c = (X[..., i].copy() for i in self._positions())
-        X[..., self.high] = np.maximum(o, c) + np.maximum(h, 0.0)
-        X[..., self.low] = np.minimum(o, c) - np.maximum(low, 0.0)
+        X = self._check(Z, reset=False)  # a float64 copy
+        o, h, low, c = (X[..., i] for i in self._positions())
+        high, low = np.maximum(o, c) + np.maximum(h, 0.0), np.minimum(o, c) - np.maximum(low, 0.0)
+        X[..., self.high], X[..., self.low] = high, low
         return X
 
     def _positions(self):

@@ -77,7 +77,7 @@ warm_start : bool, default=False
 _CHECKPOINT_FORMAT = "sktsgan-checkpoint-1"
 # the GAN samplers' docstrings name these where they say {selection_parameters}
 _SELECTION_PARAMETERS = """\
-ema_decay : float or None, default={ema_decay}
+ema_decay : float or None, default=0.999
     Sample with an exponential moving average of the networks' weights, updated
     after every batch with this decay (warmed up over the first updates, and
     started afresh with each training phase); averaging smooths out the
@@ -100,8 +100,8 @@ max_time : float or None, default=None
     Train for at most this many seconds: each phase stops after the epoch that
     crosses its share of the time (shares in proportion to epochs times updates
     per batch; time a phase leaves unused goes to the next). Set ``n_epochs``
-    high and ``max_time`` to what you can wait, and ``restore_best`` returns the
-    best weights found in that time. None: no limit."""
+    high and ``max_time`` to what you can wait (with ``restore_best=True``,
+    ``sample`` uses the best weights checked in that time). None: no limit."""
 
 
 class _SamplerMixin:
@@ -331,7 +331,6 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             ("{selection_parameters}", _SELECTION_PARAMETERS),
         ):
             if cls.__doc__ and marker in cls.__doc__:
-                text = text.format(ema_decay=getattr(cls, "_default_ema_decay", None))
                 cls.__doc__ = cls.__doc__.replace(marker, text.replace("\n", "\n    "))
 
     @abstractmethod
@@ -623,7 +622,7 @@ class _WeightSelectionMixin:
     The engine keeps a moving average of the weights and the best-scoring copy of it
     (see :class:`sktsgan.nn.AdversarialNet`); ``sample`` draws from the one asked for.
     Put it before the sampler base in the bases, and write ``{selection_parameters}``
-    in the class docstring; the class sets ``_default_ema_decay``.
+    in the class docstring.
     """
 
     _parameter_constraints: dict = {
@@ -631,7 +630,6 @@ class _WeightSelectionMixin:
         "restore_best": ["boolean"],
         "max_time": [Interval(Real, 0, None, closed="neither"), None],
     }
-    _default_ema_decay = 0.999
 
     def _selection_engine_params(self):
         return {"track_fidelity": True, "ema_decay": self.ema_decay, "max_time": self.max_time}

@@ -246,9 +246,11 @@ class AdversarialNet(NeuralNet):
         checkpoints, pickles, model files) carries them; no player trains them.
         """
         super().initialize_module()
+        module = self.module_
+        module._modules.pop(_COPIES, None)  # re-initialised: copy the new networks
+        # (looked up on every update of the step, so collected once)
+        self._own_tensors = _own_tensors(module)
         if self.track_fidelity:
-            module = self.module_
-            module._modules.pop(_COPIES, None)  # re-initialised: copy the new networks
             module.add_module(_COPIES, SamplingWeights(module, self.ema_decay))
         return self
 
@@ -288,10 +290,13 @@ class AdversarialNet(NeuralNet):
         # up again from module_ when unpickled.
         state = super().__getstate__()
         state.pop("_player_weights", None)
+        state.pop("_own_tensors", None)
         return state
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        if "module_" in self.__dict__:
+            self._own_tensors = _own_tensors(self.module_)
         if "module_" in self.__dict__ and "players_" in self.__dict__:
             self._player_weights = _weights_by_player(self.module_.player_parameters())
 
@@ -454,12 +459,7 @@ class AdversarialNet(NeuralNet):
 
     def _network_tensors(self):
         """The module's own parameters and buffers, without its sampling copies."""
-        prefix = _COPIES + "."
-        parameters = [
-            p for name, p in self.module_.named_parameters() if not name.startswith(prefix)
-        ]
-        buffers = [b for name, b in self.module_.named_buffers() if not name.startswith(prefix)]
-        return parameters, buffers
+        return self._own_tensors
 
     def training_state(self):
         """Everything training continues from, as of the last completed epoch.
@@ -647,6 +647,14 @@ class AdversarialNet(NeuralNet):
             ratio = self._diversity(iterator.tensors)
             if ratio is not None:
                 self.history.record("diversity", ratio)
+
+
+def _own_tensors(module):
+    """``(parameters, buffers)`` of ``module``, leaving out its sampling copies."""
+    prefix = _COPIES + "."
+    parameters = [p for name, p in module.named_parameters() if not name.startswith(prefix)]
+    buffers = [b for name, b in module.named_buffers() if not name.startswith(prefix)]
+    return parameters, buffers
 
 
 def _weights_by_player(players):

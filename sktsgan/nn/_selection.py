@@ -33,17 +33,21 @@ class SamplingWeights(nn.Module):
     ``average``: an exponential moving average of the model's weights (the generator's
     "EMA", Karras et al. 2018; Yazıcı et al. 2019), updated by :meth:`update` after
     every training batch. ``best``: the latest copy that :meth:`consider` found within
-    the check's noise of the lowest score seen, with its score and epoch in the
-    buffers ``best_score`` and ``best_epoch`` (-1 until a first score); the lowest
-    score is ``lowest_score``.
+    the check's noise of the lowest score seen (``lowest_score``), from the epoch in
+    the buffer ``best_epoch`` (-1 until a first score).
+
+    Written here rather than with :class:`torch.optim.swa_utils.AveragedModel`: that
+    keeps its averaging function as an attribute (a closure for EMA, which pickle
+    refuses), has no warm-up, and the copies must sit inside the engine's module so
+    that every saved state carries them.
 
     Parameters
     ----------
     networks : nn.Module
         The model's networks; copied, never changed.
     decay : float or None
-        Decay of the average per update; ``None`` keeps no average (``average`` then
-        follows the networks exactly, at the cost of a copy per batch).
+        Decay of the average per update; ``None`` keeps no average (the engine then
+        :meth:`reset` s ``average`` to the weights before each check).
 
     Examples
     --------
@@ -65,7 +69,6 @@ class SamplingWeights(nn.Module):
         self.average = copy.deepcopy(networks).requires_grad_(False)
         self.best = copy.deepcopy(networks).requires_grad_(False)
         self.register_buffer("n_averaged", torch.zeros((), dtype=torch.long))
-        self.register_buffer("best_score", torch.full((), math.inf))
         self.register_buffer("lowest_score", torch.full((), math.inf))
         self.register_buffer("best_epoch", torch.full((), -1, dtype=torch.long))
 
@@ -78,9 +81,6 @@ class SamplingWeights(nn.Module):
     @torch.no_grad()
     def update(self, parameters, buffers):
         """Move the average towards the networks' current ``parameters``."""
-        if self.decay is None:
-            _copy_tensors(self.average, parameters, buffers)
-            return
         t = float(self.n_averaged)
         decay = min(self.decay, (1.0 + t) / (_WARMUP + t))
         averaged = list(self.average.parameters())
@@ -102,7 +102,6 @@ class SamplingWeights(nn.Module):
         self.lowest_score.fill_(min(float(self.lowest_score), score))
         if score <= float(self.lowest_score) + tolerance:
             _copy_tensors(self.best, list(self.average.parameters()), list(self.average.buffers()))
-            self.best_score.fill_(score)
             self.best_epoch.fill_(epoch)
             return True
         return False
