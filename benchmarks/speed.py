@@ -17,9 +17,15 @@ configuration, through the fused GRU and, alternating with it, forced through ``
 samples 10^4, 10^5 and 10^6 series, minus the size of the returned array: flat if
 sampling streams in chunks.
 
+With ``--device cuda`` both sides run on the GPU (the plain reference through
+``torch.set_default_device``; sktsgan with ``device="cuda"``, where its recurrent layers
+are cuDNN's), the clocks stop only after ``torch.cuda.synchronize()``, and sampling
+reports the peak GPU memory of one call instead of a fresh process's host memory.
+
 Examples
 --------
     python benchmarks/speed.py
+    python benchmarks/speed.py --device cuda --rounds 3
     python benchmarks/speed.py --rounds 9 --steps 20 --threads 1 --json out/speed.json
 """
 
@@ -46,16 +52,21 @@ from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler  # noqa: E402
 from sktsgan.nn import AdversarialNet, native_recurrence  # noqa: E402
 
 BATCH, STEPS, FEATURES = 128, 24, 5
+DEVICE = "cpu"  # set by --device
 
 
 def our_engine(sampler):
     """The engine a sampler builds in ``fit``, initialised for the canonical shapes."""
-    return AdversarialNet(**sampler._engine_params(FEATURES, 0), batch_size=BATCH).initialize()
+    params = sampler._engine_params(FEATURES, 0)
+    return AdversarialNet(**params, batch_size=BATCH, device=DEVICE).initialize()
 
 
 def our_step(engine, schedule, min_loss=None):
     """One call of the engine's ``train_step`` on a canonical batch, with ``schedule``."""
-    batch = {"x": torch.rand(BATCH, STEPS, FEATURES), "mask": torch.ones(BATCH, STEPS)}
+    batch = {
+        "x": torch.rand(BATCH, STEPS, FEATURES, device=DEVICE),
+        "mask": torch.ones(BATCH, STEPS, device=DEVICE),
+    }
 
     def step():
         engine.schedule = schedule
@@ -65,9 +76,24 @@ def our_step(engine, schedule, min_loss=None):
     return step
 
 
+def on_device(step):
+    """``step`` run with ``DEVICE`` as torch's default device (for the plain reference)."""
+
+    def run():
+        with torch.device(DEVICE):
+            step()
+
+    return run
+
+
 def cases():
     """(name, sktsgan step, plain step) for every training step measured."""
     torch.manual_seed(0)
+    with torch.device(DEVICE):
+        return _cases()
+
+
+def _cases():
     x = torch.rand(BATCH, STEPS, FEATURES)
     plain_timegan = PlainTimeGAN(FEATURES)
     timegan = our_engine(TimeGANSampler())
@@ -84,27 +110,27 @@ def cases():
         (
             "TimeGAN embedding step",
             our_step(timegan, (("autoencoder", 1),)),
-            lambda: plain_timegan.embedding_step(x),
+            on_device(lambda: plain_timegan.embedding_step(x)),
         ),
         (
             "TimeGAN supervised step",
             our_step(timegan, (("supervisor", 1),)),
-            lambda: plain_timegan.supervised_step(x),
+            on_device(lambda: plain_timegan.supervised_step(x)),
         ),
         (
             "TimeGAN joint step (G + E + D)",
             our_step(timegan, joint, {"discriminator": 0.15}),
-            lambda: plain_timegan.joint_step(x),
+            on_device(lambda: plain_timegan.joint_step(x)),
         ),
         (
             "RCGAN step (D + G)",
             our_step(rcgan, (("discriminator", 1), ("generator", 1))),
-            lambda: plain_rcgan.step(x),
+            on_device(lambda: plain_rcgan.step(x)),
         ),
         (
             "C-RNN-GAN step (D + G)",
             our_step(crnngan, (("discriminator", 1), ("generator", 1))),
-            lambda: plain_crnngan.step(x),
+            on_device(lambda: plain_crnngan.step(x)),
         ),
     ]
 
@@ -114,7 +140,14 @@ def rate(step, n_steps):
     start = time.perf_counter()
     for _ in range(n_steps):
         step()
+    synchronize()
     return n_steps / (time.perf_counter() - start)
+
+
+def synchronize():
+    """Wait for the GPU's queued work, so that the clock measures it."""
+    if DEVICE != "cpu":
+        torch.cuda.synchronize()
 
 
 def time_training(rounds, n_steps):
@@ -145,10 +178,12 @@ print(peak, X.nbytes)
 
 
 def time_sampling(threads):
-    sampler = TimeGANSampler(n_epochs=1, random_state=0)
+    sampler = TimeGANSampler(n_epochs=1, device=DEVICE, random_state=0)
     sampler.fit(torch.rand(BATCH, STEPS, FEATURES).numpy())
     n = 100_000
     sampler.sample(1000)
+    if DEVICE != "cpu":
+        return time_sampling_on_gpu(sampler, n)
     rates = {"fused GRU": [], "nn.GRU": []}
     paths = (("fused GRU", contextlib.nullcontext), ("nn.GRU", native_recurrence))
     for _ in range(3):  # alternating, as for the training steps
@@ -194,20 +229,46 @@ def time_sampling(threads):
     }
 
 
+def time_sampling_on_gpu(sampler, n):
+    """Steps per second on the GPU, and its peak memory while sampling 10^4 to 10^6 series."""
+    rates = []
+    for _ in range(3):
+        start = time.perf_counter()
+        sampler.sample(n, random_state=0)
+        synchronize()
+        rates.append(n * STEPS / (time.perf_counter() - start))
+    steps_per_second = statistics.median(rates)
+    print(f"\nSampling {n} series on {DEVICE}: {steps_per_second / 1e6:.2f} M steps/s")
+    print("\n| series sampled | peak GPU memory | returned array |")
+    print("|---|---|---|")
+    memory = []
+    for n in (10_000, 100_000, 1_000_000):
+        torch.cuda.reset_peak_memory_stats()
+        before = torch.cuda.memory_allocated()
+        X = sampler.sample(n, random_state=0)
+        peak = torch.cuda.max_memory_allocated() - before
+        memory.append({"n_series": n, "peak_gpu_bytes": peak, "output_bytes": X.nbytes})
+        print(f"| {n} | {peak / 2**20:.0f} MiB | {X.nbytes / 2**20:.0f} MiB |")
+    return {"steps_per_second": steps_per_second, "memory": memory}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternating timing rounds")
     parser.add_argument("--steps", type=int, default=10, help="training steps per round")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--skip-sampling", action="store_true")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (both sides run there)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    global DEVICE
+    DEVICE = args.device
 
-    print(f"Machine: {machine()}; torch threads: {args.threads}.")
+    print(f"Machine: {machine()}; torch threads: {args.threads}; device: {DEVICE}.")
     print("\n| training step | sktsgan (it/s) | plain PyTorch (it/s) | speed-up |")
     print("|---|---|---|---|")
-    results = {"machine": machine(), "threads": args.threads}
+    results = {"machine": machine(), "threads": args.threads, "device": DEVICE}
     results["training"] = time_training(args.rounds, args.steps)
     if not args.skip_sampling:
         results["sampling"] = time_sampling(args.threads)

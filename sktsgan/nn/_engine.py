@@ -295,7 +295,16 @@ class AdversarialNet(NeuralNet):
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        # skorch gives back torch.device("cpu") when a CUDA pickle lands on a machine
+        # without CUDA; the rest of sktsgan (and the saved format) reads strings.
+        if isinstance(self.device, torch.device):
+            self.device = str(self.device)
         if "module_" in self.__dict__:
+            # unpickled cuDNN weights are no longer one contiguous block, and every call
+            # would compact them again
+            for layer in self.module_.modules():
+                if isinstance(layer, torch.nn.RNNBase):
+                    layer.flatten_parameters()
             self._own_tensors = _own_tensors(self.module_)
         if "module_" in self.__dict__ and "players_" in self.__dict__:
             self._player_weights = _weights_by_player(self.module_.player_parameters())

@@ -218,6 +218,21 @@ def test_gpu_trained_sampler_loads_and_samples_on_cpu(labelled, tmp_path, monkey
         assert X_new.shape == (6, 12, 2) and np.all(np.isfinite(X_new))
 
 
+def test_a_pickle_made_for_cuda_comes_back_on_the_cpu_with_a_plain_device_name(
+    fitted, monkeypatch
+):
+    # What a CPU-only machine makes of a GPU pickle, without a GPU: skorch maps the
+    # weights to the CPU and hands back torch.device("cpu"); the engine keeps a string.
+    model = pickle.loads(pickle.dumps(fitted["RCGANSampler"]))
+    model.engine_.device = "cuda"
+    pickled = pickle.dumps(model)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(UserWarning, match="no CUDA devices"):
+        restored = pickle.loads(pickled)
+    assert restored.engine_.device == "cpu" and isinstance(restored.engine_.device, str)
+    assert_same_draws(fitted["RCGANSampler"], restored)
+
+
 def test_every_input_format_and_label_type_round_trips(tmp_path):
     rng = np.random.RandomState(0)
     values = rng.normal(size=(12, 5, 2))
