@@ -33,6 +33,7 @@ from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from .nn import AdversarialNet
 from .nn._reliability import load_checkpoint
+from .utils._random import draw_seed
 from .utils._tabular import TabularEncoder
 from .utils._torch import resolve_device, seeded_torch
 from .utils.validation import (
@@ -52,7 +53,6 @@ from .utils.validation import (
 # chunks are no faster on a CPU (2^15 sampled fastest on one thread, 2^16 no faster on
 # two; docs/benchmarks.md) and cost memory.
 _STEPS_PER_SAMPLING_CHUNK = 2**15
-_MAX_SEED = 2**31 - 1
 # Below this diversity ratio (generated over real spread) at the end of fit, warn of
 # mode collapse, once the last phase has run _COLLAPSE_MIN_EPOCHS: untrained generators
 # start far lower (RCGAN 0.05, C-RNN-GAN 0.005 on sines) and healthy ones reach 1.
@@ -306,6 +306,10 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
     is rebuilt by ``_make_engine`` from ``_engine_params`` and its weights loaded.
     """
 
+    # what the errors on divergence and the warning on collapse advise; samplers with a
+    # ``loss`` parameter add the Wasserstein loss
+    _divergence_advice = "Lower the learning rate."
+
     _parameter_constraints: dict = {
         "n_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -372,8 +376,8 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         batch_size = self._check_batch_size(n_examples)
 
         rng = check_random_state(self.random_state)
-        torch_seed = rng.randint(_MAX_SEED)
-        self._sampling_rng = np.random.RandomState(rng.randint(_MAX_SEED))
+        torch_seed = draw_seed(rng)
+        self._sampling_rng = np.random.RandomState(draw_seed(rng))
         if resume is not None:
             self._sampling_rng.set_state(_rng_from_plain(resume["sampling_rng"]))
         # the sampling stream as fit left it, whatever sample() draws later
@@ -438,6 +442,7 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             checkpoint_path=checkpoint_path,
             checkpoint_every=self.checkpoint_every,
             checkpoint_extra=None if checkpoint_path is None else self._checkpoint_extra(),
+            divergence_advice=self._divergence_advice,
         )
 
     # -- reliability: resume, checkpoints, collapse ----------------------------------------
@@ -522,15 +527,16 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             warnings.warn(
                 f"{type(self).__name__} may have collapsed: the spread of its generated "
                 f"series is {ratio:.3f} of the real data's (history_[-1]['diversity'], "
-                f"below {_COLLAPSE_THRESHOLD}). Train longer, lower the learning rate, "
-                "raise moment_weight where the sampler has one, or use loss='wgan-gp'.",
+                f"below {_COLLAPSE_THRESHOLD}). Train longer"
+                f"{', raise moment_weight' if 'moment_weight' in self.get_params() else ''}, "
+                f"or: {self._divergence_advice}",
                 UserWarning,
                 stacklevel=4,
             )
 
     def _draw(self, n, codes, rng):
         lengths = self._sample_lengths(n, codes, rng)
-        return self._generate(n, codes, seed=rng.randint(_MAX_SEED)), lengths
+        return self._generate(n, codes, seed=draw_seed(rng)), lengths
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -777,7 +783,7 @@ class BaseTabularSampler(BaseSequenceSampler):
         encoded = np.empty((n, width), dtype=np.float32)
         chunks = self._generated_chunks(
             n, codes, max(1, self._values_per_sampling_chunk // width),
-            rng.randint(_MAX_SEED), lambda module, m, condition: module.generate(m, condition),
+            draw_seed(rng), lambda module, m, condition: module.generate(m, condition),
         )  # fmt: skip
         for start, stop, rows in chunks:
             encoded[start:stop] = rows

@@ -20,7 +20,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from ..base import _MAX_SEED, _SamplerMixin
+from ..base import _SamplerMixin
+from ..utils._random import draw_seed
 
 # Time-warp speeds are clipped to at least this, so that warped time always moves forward.
 _MIN_SPEED = 1e-2
@@ -64,7 +65,7 @@ class _BaselineSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self._fit_baseline(data, labels)
         self._store_data_info(data, input_format, labels)
         rng = check_random_state(self.random_state)
-        self._sampling_rng = np.random.RandomState(rng.randint(_MAX_SEED))
+        self._sampling_rng = np.random.RandomState(draw_seed(rng))
         values = data.values
         if isinstance(X, np.ndarray) and np.may_share_memory(values, X):
             values = values.copy()  # keep our own copy, not a view of the user's array

@@ -344,10 +344,10 @@ class AugmentedRegressor(RegressorMixin, _AugmentedEstimator):
         if self.n_synthetic_ == 0:
             self.sampler_ = None
             return self._fit_estimator(X, y)
-        sampler, draw_seed = seeded_clone(self.sampler, self.random_state)
+        sampler, sample_seed = seeded_clone(self.sampler, self.random_state)
         joined = _join_target(X, target.reshape(len(target), -1))
         self.sampler_ = sampler.fit(joined)
-        synthetic = self.sampler_.sample(self.n_synthetic_, random_state=draw_seed)
+        synthetic = self.sampler_.sample(self.n_synthetic_, random_state=sample_seed)
         X_new, y_new = _split_target(synthetic, target.reshape(len(target), -1).shape[1])
         if isinstance(X, list | tuple) and np.ndim(X[0]) == 1:
             X_new = [series[:, 0] for series in X_new]  # univariate items, as given

@@ -23,9 +23,10 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from sklearn.utils.multiclass import type_of_target
 
 from ..preprocessing import SeriesFlattener
+from ..utils._random import draw_seed
 from ..utils._tabular import is_categorical_dtype
 from ..utils.validation import check_sequences, time_mask
-from ._posthoc import _MAX_SEED, _repeat
+from ._posthoc import _repeat
 
 _COMMON_CONSTRAINTS = {
     "estimator": [HasMethods(["fit"]), None],
@@ -242,7 +243,7 @@ def _seeded(estimator, seed):
     estimator = clone(estimator)
     rng = np.random.RandomState(seed)
     keys = sorted(k for k in estimator.get_params(deep=True) if k.endswith("random_state"))
-    return estimator.set_params(**{k: rng.randint(_MAX_SEED) for k in keys})
+    return estimator.set_params(**{k: draw_seed(rng) for k in keys})
 
 
 def _warn_missing_classes(y_fit, y_test, fit_name, stacklevel):

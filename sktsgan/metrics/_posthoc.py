@@ -16,10 +16,9 @@ from skorch import NeuralNetBinaryClassifier, NeuralNetRegressor
 from torch import nn
 
 from ..nn import RecurrentNetwork
+from ..utils._random import draw_seed
 from ..utils._torch import resolve_device, seeded_torch
 from ..utils.validation import check_features, check_sequences, time_mask
-
-_MAX_SEED = 2**31 - 1
 
 
 class _LastStepClassifier(nn.Module):
@@ -136,7 +135,7 @@ def _inputs(values, lengths, device):
 
 def _repeat(score_once, n_repeats, random_state, return_std):
     rng = check_random_state(random_state)
-    scores = np.array([score_once(rng.randint(_MAX_SEED)) for _ in range(n_repeats)])
+    scores = np.array([score_once(draw_seed(rng)) for _ in range(n_repeats)])
     mean, std = float(scores.mean()), float(scores.std())
     return (mean, std) if return_std else mean
 

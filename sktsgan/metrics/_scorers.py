@@ -15,9 +15,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._random import draw_seed
 from ..utils.validation import check_sequences
 from ._downstream import tstr_score
-from ._posthoc import _MAX_SEED, discriminative_score, predictive_score
+from ._posthoc import discriminative_score, predictive_score
 
 _N_SAMPLES = [Interval(Integral, 1, None, closed="left"), None]
 
@@ -57,7 +58,7 @@ class _SamplerScorer:
         """Score ``sampler`` on the held-out real data ``X`` (and labels ``y``)."""
         check_is_fitted(sampler)
         rng = check_random_state(self._random_state)
-        sample_seed, score_seed = rng.randint(_MAX_SEED, size=2)
+        sample_seed, score_seed = draw_seed(rng, size=2)
         n = self._n_samples or self._default_n_samples(sampler, X)
         drawn = sampler.sample(n, random_state=sample_seed)
         X_synth, y_synth = drawn if isinstance(drawn, tuple) else (drawn, None)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 
 from ..base import BaseTabularSampler
-from ..nn import DenseNetwork, RowGenerator, moment_loss, softmax_blocks
+from ..nn import DenseNetwork, RowGenerator, moment_loss, softmax_blocks, with_condition
+from ._gan import LOSS_CONSTRAINTS
 from ._rcgan import RCGANObjective, _GANLossMixin
-
-
-def _with_condition(x, condition):
-    return x if condition is None else torch.cat([x, condition], dim=1)
 
 
 class DenseGANNetworks(RowGenerator):
@@ -44,11 +41,11 @@ class DenseGANNetworks(RowGenerator):
     def generate(self, n, condition=None):
         device = self.generator.layers[0].weight.device
         noise = torch.randn(n, self.latent_dim, device=device)
-        return softmax_blocks(self.generator(_with_condition(noise, condition)), self.blocks)
+        return softmax_blocks(self.generator(with_condition(noise, condition)), self.blocks)
 
     def discriminate(self, x, condition=None):
         """One score per row, shape ``(batch, 1)``."""
-        return self.discriminator(_with_condition(x, condition))
+        return self.discriminator(with_condition(x, condition))
 
 
 class DenseGANObjective(RCGANObjective):
@@ -200,9 +197,7 @@ class DenseGANSampler(_GANLossMixin, BaseTabularSampler):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 0, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
-        "loss": [StrOptions({"bce", "wgan-gp"})],
-        "n_critic": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "gp_weight": [Interval(Real, 0, None, closed="left")],
+        **LOSS_CONSTRAINTS,
         "moment_weight": [Interval(Real, 0, None, closed="left")],
         "lr_discriminator": [Interval(Real, 0, None, closed="neither"), None],
     }

@@ -9,16 +9,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..base import BaseSequenceSampler, _WeightSelectionMixin
-from ..nn import (
-    RecurrentNetwork,
-    TrainingPhase,
-    bce_discriminator_loss,
-    bce_generator_loss,
-    gradient_penalty,
-    moment_loss,
-    wasserstein_critic_loss,
-    wasserstein_generator_loss,
-    with_condition,
+from ..nn import RecurrentNetwork, moment_loss, with_condition
+from ._gan import (
+    DIVERGENCE_ADVICE,
+    LOSS_CONSTRAINTS,
+    adam_betas,
+    adversarial_phase,
+    discriminator_loss,
+    generator_loss,
 )
 
 
@@ -71,22 +69,18 @@ class RCGANObjective(nn.Module):
         if player == "discriminator":
             with torch.no_grad():
                 fake = self._fake(networks, real, mask, condition)
-            real_scores = networks.discriminate(real, condition)
-            fake_scores = networks.discriminate(fake, condition)
-            if self.loss == "bce":
-                return bce_discriminator_loss(real_scores, fake_scores, scored)
-            penalty = gradient_penalty(
-                lambda x: networks.discriminate(x, condition), real, fake, scored
-            )
-            return wasserstein_critic_loss(real_scores, fake_scores, scored) + (
-                self.gp_weight * penalty
+            return discriminator_loss(
+                self.loss,
+                lambda x: networks.discriminate(x, condition),
+                real,
+                fake,
+                networks.discriminate(real, condition),
+                networks.discriminate(fake, condition),
+                scored,
+                self.gp_weight,
             )
         fake = self._fake(networks, real, mask, condition)
-        fake_scores = networks.discriminate(fake, condition)
-        if self.loss == "bce":
-            loss = bce_generator_loss(fake_scores, scored)
-        else:
-            loss = wasserstein_generator_loss(fake_scores, scored)
+        loss = generator_loss(self.loss, networks.discriminate(fake, condition), scored)
         if self.moment_weight:
             loss = loss + self.moment_weight * self._moments(real, fake, mask, condition)
         return loss
@@ -113,8 +107,9 @@ class _GANLossMixin:
     :class:`~sktsgan.DenseGANSampler`.
     """
 
+    _divergence_advice = DIVERGENCE_ADVICE
+
     def _gan_loss_params(self, objective):
-        wasserstein = self.loss == "wgan-gp"
         return {
             "criterion": objective,
             "criterion__loss": self.loss,
@@ -122,16 +117,11 @@ class _GANLossMixin:
             "criterion__moment_weight": self.moment_weight,
             "lr": self.lr,
             "player_lr": {"discriminator": self.lr_discriminator or self.lr},
-            # Adam settings of the WGAN-GP paper, and the usual GAN ones for BCE
-            "optimizer__betas": (0.5, 0.9) if wasserstein else (0.5, 0.999),
+            "optimizer__betas": adam_betas(self.loss),
         }
 
     def _training_phases(self, n_batches):
-        n_critic = self.n_critic
-        if n_critic == "auto":
-            n_critic = 5 if self.loss == "wgan-gp" else 1
-        schedule = (("discriminator", n_critic), ("generator", 1))
-        return [TrainingPhase("adversarial", schedule, self.n_epochs)]
+        return [adversarial_phase(self.loss, self.n_critic, self.n_epochs)]
 
 
 class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
@@ -258,9 +248,7 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "cell": [StrOptions({"lstm", "gru"})],
-        "loss": [StrOptions({"bce", "wgan-gp"})],
-        "n_critic": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "gp_weight": [Interval(Real, 0, None, closed="left")],
+        **LOSS_CONSTRAINTS,
         "moment_weight": [Interval(Real, 0, None, closed="left")],
         "lr_discriminator": [Interval(Real, 0, None, closed="neither"), None],
     }

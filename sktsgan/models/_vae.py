@@ -20,8 +20,8 @@ from ..nn import (
     gaussian_kl,
     softmax_blocks,
     tabular_reconstruction_loss,
+    with_condition,
 )
-from ._dense_gan import _with_condition
 
 # decoder noise scale per numeric value, as a log; bounded below so that the
 # likelihood of a column the decoder fits exactly cannot grow without limit
@@ -67,7 +67,7 @@ class VAENetworks(RowGenerator):
 
     def decode(self, z, condition=None):
         """Numeric means and categorical logits, ``(batch, n_features)``."""
-        return self.decoder(_with_condition(z, condition))
+        return self.decoder(with_condition(z, condition))
 
     def sigma_log(self):
         return self.log_sigma.clamp(*_LOG_SIGMA_RANGE)

@@ -58,8 +58,6 @@ from ._selection import MAX_REAL, SamplingWeights, fidelity_gap
 # the submodule of ``module_`` that holds the sampling copies
 _COPIES = "sampling_weights"
 
-_DIVERGENCE_FIX = "Lower the learning rate, or use loss='wgan-gp', which is more stable."
-
 
 @dataclass(frozen=True)
 class TrainingPhase:
@@ -183,6 +181,8 @@ class AdversarialNet(NeuralNet):
     n_evaluations : int, default=20
         Fidelity checks over the last phase (every ``ceil(n_epochs / n_evaluations)``
         epochs, at its end, and, with ``max_time``, every twentieth of its time).
+    divergence_advice : str, default="Lower the learning rate."
+        What the error raised on divergence tells the user to do.
     max_time : float, default=None
         Seconds that :meth:`train` may run. Each phase gets a share in proportion to
         its epochs times its updates per batch (time a phase leaves unused goes to
@@ -213,6 +213,7 @@ class AdversarialNet(NeuralNet):
         track_fidelity=False,
         ema_decay=None,
         n_evaluations=20,
+        divergence_advice="Lower the learning rate.",
         max_time=None,
         **kwargs,
     ):
@@ -230,6 +231,7 @@ class AdversarialNet(NeuralNet):
         self.ema_decay = ema_decay
         self.n_evaluations = n_evaluations
         self.max_time = max_time
+        self.divergence_advice = divergence_advice
 
     def get_default_callbacks(self):
         callbacks = [("epoch_timer", EpochTimer())]
@@ -524,7 +526,7 @@ class AdversarialNet(NeuralNet):
             if not bool(finite.all()):
                 raise FloatingPointError(
                     f"Training diverged in epoch {len(self.history)}: its last update made "
-                    f"weights non-finite. {_DIVERGENCE_FIX}"
+                    f"weights non-finite. {self.divergence_advice}"
                 )
         self._snapshot = {
             **self._copy_state(),
@@ -650,7 +652,7 @@ class AdversarialNet(NeuralNet):
             raise FloatingPointError(
                 f"Training diverged in epoch {len(self.history)}: {', '.join(bad)} became "
                 f"{means[list(totals).index(bad[0])]}; the weights of the epoch before are "
-                f"kept. {_DIVERGENCE_FIX}"
+                f"kept. {self.divergence_advice}"
             )
         if training and hasattr(iterator, "tensors"):
             ratio = self._diversity(iterator.tensors)

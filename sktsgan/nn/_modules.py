@@ -83,7 +83,8 @@ class RecurrentNetwork(nn.Module):
 
 
 def with_condition(x, condition):
-    """Join a per-series condition ``(batch, n_cond)`` to every step of ``x``.
+    """Join a per-series condition ``(batch, n_cond)`` to ``x``: to every step of series
+    ``(batch, steps, n)``, or to rows ``(batch, n)``.
 
     Returns ``x`` unchanged when ``condition`` is None.
 
@@ -93,9 +94,13 @@ def with_condition(x, condition):
     >>> from sktsgan.nn import with_condition
     >>> with_condition(torch.zeros(2, 5, 3), torch.ones(2, 4)).shape
     torch.Size([2, 5, 7])
+    >>> with_condition(torch.zeros(2, 3), torch.ones(2, 4)).shape
+    torch.Size([2, 7])
     """
     if condition is None:
         return x
+    if x.dim() == 2:
+        return torch.cat([x, condition], dim=1)
     steps = condition.unsqueeze(1).expand(-1, x.shape[1], -1)
     return torch.cat([x, steps], dim=2)
 

@@ -187,6 +187,23 @@ def test_divergence_raises_and_keeps_the_last_finite_weights(after, X, at_batch)
     assert np.isfinite(sampler.sample(5)).all()
 
 
+def poison_every_weight(net):
+    with torch.no_grad():
+        for parameter in net.module_.parameters():
+            parameter.fill_(float("nan"))
+
+
+@pytest.mark.parametrize(
+    "make, advice",
+    [(rcgan, "or use loss='wgan-gp'"), (timegan, "Lower the learning rate.$")],
+    ids=["RCGANSampler", "TimeGANSampler"],
+)
+def test_divergence_advice_names_only_what_the_sampler_has(make, advice, X, at_batch):
+    sampler = make(n_epochs=2, callbacks=[at_batch(1, 1, poison_every_weight)])
+    with pytest.raises(FloatingPointError, match=advice):
+        sampler.fit(X)
+
+
 class ConstantNetworks(RCGANNetworks):
     """RCGAN whose generator ignores its noise: every series is the same."""
 
