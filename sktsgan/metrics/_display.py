@@ -70,11 +70,30 @@ class SeriesComparisonDisplay:
         return cls(picked[0], picked[1], list(feature_names)[:max_features]).plot(ax=ax)
 
     @classmethod
-    def from_estimator(cls, sampler, X_real, *, n_series=10, random_state=0, **kwargs):
-        """Draw ``n_series`` fresh samples of a fitted sampler against ``X_real``."""
+    def from_estimator(
+        cls,
+        sampler,
+        X_real,
+        *,
+        n_series=10,
+        feature_names=None,
+        max_features=6,
+        random_state=0,
+        ax=None,
+    ):
+        """Draw ``n_series`` fresh samples of a fitted sampler against ``X_real``.
+
+        The options mean what they mean in :meth:`from_samples`.
+        """
         synthetic = sample_series(sampler, n_series, random_state)
         return cls.from_samples(
-            X_real, synthetic, n_series=n_series, random_state=random_state, **kwargs
+            X_real,
+            synthetic,
+            n_series=n_series,
+            feature_names=feature_names,
+            max_features=max_features,
+            random_state=random_state,
+            ax=ax,
         )
 
     def plot(self, ax=None):

@@ -9,7 +9,7 @@ fold ``X`` (and ``y``).
 
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Real
 
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
@@ -21,6 +21,34 @@ from ._downstream import tstr_score
 from ._posthoc import discriminative_score, predictive_score
 
 _N_SAMPLES = [Interval(Integral, 1, None, closed="left"), None]
+# the options of the post-hoc scores that their scorers pass on, checked when the scorer
+# is made rather than inside a search
+_POSTHOC_OPTIONS = {
+    "n_samples": _N_SAMPLES,
+    "random_state": ["random_state"],
+    "hidden_size": [Interval(Integral, 1, None, closed="left"), None],
+    "n_iterations": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "n_repeats": [Interval(Integral, 1, None, closed="left")],
+    "scale": ["boolean"],
+    "device": [str],
+}
+# not shown in a scorer's repr when left at these values
+_DEFAULTS = {
+    "n_samples": None,
+    "estimator": None,
+    "scoring": None,
+    "hidden_size": None,
+    "batch_size": 128,
+    "n_repeats": 1,
+    "scale": True,
+    "device": "cpu",
+    "test_size": 0.2,
+}
+
+
+def _equal(a, b):
+    return type(a) is type(b) and a == b
 
 
 class _SamplerScorer:
@@ -69,6 +97,11 @@ class _SamplerScorer:
 
     def __repr__(self):
         options = {"n_samples": self._n_samples, **self._kwargs}
+        options = {
+            key: value
+            for key, value in options.items()
+            if key not in _DEFAULTS or not _equal(value, _DEFAULTS[key])
+        }
         if self._random_state is not None:
             options["random_state"] = self._random_state
         shown = ", ".join(f"{key}={value!r}" for key, value in options.items())
@@ -171,10 +204,21 @@ def make_tstr_scorer(estimator=None, scoring=None, *, n_samples=None, n_repeats=
 
 
 @validate_params(
-    {"n_samples": _N_SAMPLES, "random_state": ["random_state"]},
+    {**_POSTHOC_OPTIONS, "test_size": [Interval(Real, 0, 1, closed="neither")]},
     prefer_skip_nested_validation=True,
 )
-def make_discriminative_scorer(*, n_samples=None, random_state=0, **kwargs):
+def make_discriminative_scorer(
+    *,
+    n_samples=None,
+    hidden_size=None,
+    n_iterations=2000,
+    batch_size=128,
+    test_size=0.2,
+    n_repeats=1,
+    scale=True,
+    device="cpu",
+    random_state=0,
+):
     """Make a scorer that rates a sampler by the TimeGAN paper's discriminative score.
 
     The scorer draws synthetic series, computes :func:`discriminative_score` against
@@ -186,11 +230,11 @@ def make_discriminative_scorer(*, n_samples=None, random_state=0, **kwargs):
     n_samples : int, default=None
         Series to draw; None draws as many as the held-out fold holds, as the paper
         compares equal numbers of real and synthetic series.
+    hidden_size, n_iterations, batch_size, test_size, n_repeats, scale, device
+        Options of :func:`discriminative_score`, with its defaults; checked when the
+        scorer is made.
     random_state : int, RandomState instance or None, default=0
         Seeds the draw and the post-hoc classifier.
-    **kwargs
-        Options of :func:`discriminative_score` (``n_iterations``, ``hidden_size``,
-        ``n_repeats``, ``device``, ...).
 
     Returns
     -------
@@ -219,16 +263,31 @@ def make_discriminative_scorer(*, n_samples=None, random_state=0, **kwargs):
         n_samples,
         _n_real,
         random_state,
-        kwargs,
+        {
+            "hidden_size": hidden_size,
+            "n_iterations": n_iterations,
+            "batch_size": batch_size,
+            "test_size": test_size,
+            "n_repeats": n_repeats,
+            "scale": scale,
+            "device": device,
+        },
         "make_discriminative_scorer",
     )
 
 
-@validate_params(
-    {"n_samples": _N_SAMPLES, "random_state": ["random_state"]},
-    prefer_skip_nested_validation=True,
-)
-def make_predictive_scorer(*, n_samples=None, random_state=0, **kwargs):
+@validate_params(_POSTHOC_OPTIONS, prefer_skip_nested_validation=True)
+def make_predictive_scorer(
+    *,
+    n_samples=None,
+    hidden_size=None,
+    n_iterations=5000,
+    batch_size=128,
+    n_repeats=1,
+    scale=True,
+    device="cpu",
+    random_state=0,
+):
     """Make a scorer that rates a sampler by the TimeGAN paper's predictive score.
 
     The scorer draws synthetic series, trains :func:`predictive_score`'s next-step GRU
@@ -239,11 +298,11 @@ def make_predictive_scorer(*, n_samples=None, random_state=0, **kwargs):
     ----------
     n_samples : int, default=None
         Series to draw; None draws as many as the sampler was fitted on.
+    hidden_size, n_iterations, batch_size, n_repeats, scale, device
+        Options of :func:`predictive_score`, with its defaults; checked when the scorer
+        is made.
     random_state : int, RandomState instance or None, default=0
         Seeds the draw and the post-hoc predictor.
-    **kwargs
-        Options of :func:`predictive_score` (``n_iterations``, ``hidden_size``,
-        ``n_repeats``, ``device``, ...).
 
     Returns
     -------
@@ -266,6 +325,14 @@ def make_predictive_scorer(*, n_samples=None, random_state=0, **kwargs):
     >>> bool(all(s <= 0 for s in scores))
     True
     """
+    options = {
+        "hidden_size": hidden_size,
+        "n_iterations": n_iterations,
+        "batch_size": batch_size,
+        "n_repeats": n_repeats,
+        "scale": scale,
+        "device": device,
+    }
     return _SamplerScorer(
-        _predictive, -1, n_samples, _n_fit, random_state, kwargs, "make_predictive_scorer"
+        _predictive, -1, n_samples, _n_fit, random_state, options, "make_predictive_scorer"
     )

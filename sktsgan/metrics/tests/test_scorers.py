@@ -131,7 +131,20 @@ def test_scorers_refuse_unfitted_samplers(waves):
 
 
 def test_scorer_repr_names_its_options():
-    assert repr(make_tstr_scorer(n_samples=50)) == (
-        "make_tstr_scorer(n_samples=50, estimator=None, scoring=None, n_repeats=1, random_state=0)"
-    )
+    # options left at their defaults are not shown
+    expected = "make_tstr_scorer(n_samples=50, random_state=0)"
+    assert repr(make_tstr_scorer(n_samples=50)) == expected
     assert "n_iterations=10" in repr(make_discriminative_scorer(n_iterations=10))
+
+
+@pytest.mark.parametrize("factory", [make_discriminative_scorer, make_predictive_scorer])
+def test_bad_scorer_options_fail_when_the_scorer_is_made(factory):
+    with pytest.raises(TypeError, match="n_iteration"):
+        factory(n_iteration=10)  # a typo, not an option passed on to fail in a search
+    with pytest.raises(ValueError, match="n_iterations"):
+        factory(n_iterations=0)
+    with pytest.raises(ValueError, match="device"):
+        factory(device=0)
+    assert repr(factory(n_iterations=10, scale=False)) == (
+        f"{factory.__name__}(n_iterations=10, scale=False, random_state=0)"
+    )
