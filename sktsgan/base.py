@@ -197,6 +197,9 @@ class _SamplerMixin:
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
+        tags.input_tags.three_d_array = True
+        # allow_nan stays False: NaN is read only as the trailing padding of 3-D series,
+        # and refused anywhere else (scikit-learn's checks put it in 2-D rows)
         return tags
 
     def _draw(self, n, codes, rng):

@@ -310,3 +310,15 @@ def test_grid_search_over_sampler_parameters(sines):
     assert set(search.cv_results_["param_cell"]) == {"lstm", "gru"}
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert search.best_estimator_.sample(2).shape == (2, 12, 2)
+
+
+@pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
+def test_tags_say_what_the_samplers_read(sampler, sines):
+    from sklearn.utils import get_tags
+
+    tags = get_tags(sampler)
+    assert tags.input_tags.three_d_array and not tags.target_tags.required
+    assert not tags.input_tags.allow_nan  # NaN only as trailing padding, see base.py
+    padded = sines.copy()
+    padded[0, -2:] = np.nan
+    clone(sampler).fit(padded)
