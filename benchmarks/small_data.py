@@ -29,7 +29,10 @@ Methods: ``none`` is real data only; ``gan`` is ``GANAugmenter()``'s default sam
 :class:`~sktsgan.augment.TimeWarpSampler`. ``rcgan``, ``timegan``, ``crnngan``,
 ``random``, ``jitter``, ``scaling`` and ``smote`` are the named samplers with their
 default settings. Every sampler is seeded through the augmenter's ``random_state``.
-``none`` always runs: gains are measured against it. ``--quick`` trains the GANs for
+``none`` always runs: gains are measured against it. Every method but ``none`` also
+comes as ``<method>+nearest`` (``gan+nearest``, ``timewarp+nearest``, ...): the same
+sampler behind ``GANAugmenter(label_filter="nearest")``, which keeps only the synthetic
+series whose nearest real training series has their label. ``--quick`` trains the GANs for
 2 epochs (the default sampler becomes ``RCGANSampler(n_epochs=2)``, the documented
 default of ``GANAugmenter``): a smoke test, not a result.
 
@@ -107,6 +110,9 @@ METHODS = {
     "scaling": ScalingSampler,
     "smote": SMOTESampler,
 }
+# "<method>+nearest": the same sampler behind GANAugmenter(label_filter="nearest"), which
+# keeps only the draws whose nearest real training series has their label
+METHODS.update({f"{name}+nearest": METHODS[name] for name in list(METHODS) if name != "none"})
 QUICK_EPOCHS = 2
 
 # resample=True: ragged (NaN-padded) series become finite rows of the training length
@@ -141,23 +147,26 @@ def make_sampler(method, quick):
 
 
 def run_one(method, data, ratio, seed, quick):
-    """Test accuracy of each classifier, augmentation fit seconds, synthetic count."""
+    """Test accuracy of each classifier, augmentation seconds, synthetic count, share kept."""
     X_train, y_train, X_test, y_test = data
     start = time.perf_counter()
     if METHODS[method] is None:
-        X_fit, y_fit, n_synthetic = X_train, y_train, 0
+        X_fit, y_fit, n_synthetic, kept = X_train, y_train, 0, 1.0
     else:
         augmenter = GANAugmenter(
-            make_sampler(method, quick), synthetic_ratio=ratio, random_state=seed
+            make_sampler(method, quick),
+            synthetic_ratio=ratio,
+            label_filter="nearest" if method.endswith("+nearest") else None,
+            random_state=seed,
         )
         X_fit, y_fit = augmenter.fit_resample(X_train, y_train)
-        n_synthetic = augmenter.n_synthetic_
+        n_synthetic, kept = augmenter.n_synthetic_, augmenter.filter_acceptance_
     seconds = time.perf_counter() - start
     scores = {
         name: float(clone(model).fit(X_fit, y_fit).score(X_test, y_test))
         for name, model in CLASSIFIERS.items()
     }
-    return scores, seconds, n_synthetic
+    return scores, seconds, n_synthetic, kept
 
 
 def describe(name, data):
@@ -292,7 +301,7 @@ def main(argv=None):
             for method in methods:
                 row = {"task": task, "method": method, "seed": seed, "n_train": len(data[0])}
                 try:
-                    scores, seconds, n_synthetic = run_one(
+                    scores, seconds, n_synthetic, kept = run_one(
                         method, data, args.ratio, seed, args.quick
                     )
                 except Exception as exc:  # a method that cannot do a task is a result too
@@ -300,9 +309,14 @@ def main(argv=None):
                     results.append({**row, "error": error, **dict.fromkeys(CLASSIFIERS)})
                     print(f"  seed {seed}, {method:>9}: FAILED, {error}", flush=True)
                     continue
-                results.append({**row, "seconds": seconds, "n_synthetic": n_synthetic, **scores})
+                results.append(
+                    {**row, "seconds": seconds, "n_synthetic": n_synthetic, "kept": kept, **scores}
+                )
                 shown = ", ".join(f"{name} {score:.3f}" for name, score in scores.items())
-                print(f"  seed {seed}, {method:>9}: {shown} ({seconds:.1f} s)", flush=True)
+                filtered = f", {kept:.0%} of draws kept" if kept < 1 else ""
+                print(
+                    f"  seed {seed}, {method:>9}: {shown} ({seconds:.1f} s{filtered})", flush=True
+                )
 
     means = {}
     for task in tasks:

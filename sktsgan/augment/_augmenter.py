@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -10,15 +11,18 @@ import scipy.sparse as sp
 from imblearn.base import BaseSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import _fit_context, clone
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import label_binarize
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_feature_names, _num_samples, check_consistent_length
 
+from ..utils._random import draw_seed
 from ..utils.validation import _check_columns
 
-_MAX_SEED = 2**31 - 1
+_FILTER_ROUNDS = 10
 
 
 class GANAugmenter(BaseSampler):
@@ -58,6 +62,16 @@ class GANAugmenter(BaseSampler):
         and keeps its class proportions. Used instead of ``sampling_strategy``, which
         must then be left at ``"auto"``. Without ``y`` (unsupervised augmentation) it
         defaults to 1.0: as many synthetic series as real ones.
+    label_filter : "nearest", classifier or None, default=None
+        Keep only the synthetic series that a classifier fitted on the real training
+        data assigns to the class they were drawn for, and draw again for the ones
+        dropped (up to 10 rounds). ``"nearest"`` is a 1-nearest-neighbour classifier on
+        the flattened series (``SeriesFlattener(resample=True)`` then
+        ``KNeighborsClassifier(n_neighbors=1)``): a series is kept when its closest real
+        series has its label. Any classifier that reads ``X`` as given works (it is
+        cloned). A conditional generator trained on a few series per class often draws
+        series that look like another class; they teach the downstream model the wrong
+        boundary, and this removes them. Needs ``y``.
     random_state : int, RandomState instance or None, default=None
         Seeds the draw of synthetic series and, when the sampler's own
         ``random_state`` is ``None``, its training: one seed then makes the whole
@@ -73,6 +87,10 @@ class GANAugmenter(BaseSampler):
         Number of synthetic series added per class (key ``None`` without ``y``).
     n_synthetic_ : int
         Total number of synthetic series added by the last ``fit_resample``.
+    label_filter_ : classifier or None
+        The fitted ``label_filter``; ``None`` without one.
+    filter_acceptance_ : float
+        Share of the drawn series that ``label_filter`` kept (1.0 without one).
 
     See Also
     --------
@@ -117,15 +135,23 @@ class GANAugmenter(BaseSampler):
             "auto", "minority", "not majority", "not minority", "all"
         }), dict, callable],
         "synthetic_ratio": [Interval(Real, 0, None, closed="left"), None],
+        "label_filter": [StrOptions({"nearest"}), HasMethods(["fit", "predict"]), None],
         "random_state": ["random_state"],
     }  # fmt: skip
 
     def __init__(
-        self, sampler=None, *, sampling_strategy="auto", synthetic_ratio=None, random_state=None
+        self,
+        sampler=None,
+        *,
+        sampling_strategy="auto",
+        synthetic_ratio=None,
+        label_filter=None,
+        random_state=None,
     ):
         self.sampler = sampler
         self.sampling_strategy = sampling_strategy
         self.synthetic_ratio = synthetic_ratio
+        self.label_filter = label_filter
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -180,23 +206,62 @@ class GANAugmenter(BaseSampler):
     def _fit_resample(self, X, y):
         counts = self.sampling_strategy_
         self.n_synthetic_ = int(sum(counts.values()))
+        self.label_filter_, self.filter_acceptance_ = None, 1.0
         if self.n_synthetic_ == 0:
             self.sampler_ = None
             return X, y
 
-        sampler, draw_seed = seeded_clone(self.sampler, self.random_state)
+        sampler, sample_seed = seeded_clone(self.sampler, self.random_state)
 
         if y is None:
             self.sampler_ = sampler.fit(X)
-            X_new = self.sampler_.sample(self.n_synthetic_, random_state=draw_seed)
+            X_new = self.sampler_.sample(self.n_synthetic_, random_state=sample_seed)
             return _concatenate(X, X_new), None
 
         self.sampler_ = sampler.fit(X, y)
         wanted = np.concatenate(
             [np.full(n, label, dtype=object) for label, n in counts.items() if n > 0]
         )
-        X_new, y_new = self.sampler_.sample(len(wanted), y=wanted, random_state=draw_seed)
+        if self.label_filter is None:
+            X_new, y_new = self.sampler_.sample(len(wanted), y=wanted, random_state=sample_seed)
+        else:
+            X_new, y_new = self._filtered_draws(X, y, wanted, sample_seed)
+            self.n_synthetic_ = _num_samples(y_new)
         return _concatenate(X, X_new), np.concatenate([y, np.asarray(y_new, dtype=y.dtype)])
+
+    def _filtered_draws(self, X, y, wanted, sample_seed):
+        """Draws of ``wanted`` labels that ``label_filter`` assigns to their own class."""
+        self.label_filter_ = _make_label_filter(self.label_filter).fit(X, y)
+        seeds = None if sample_seed is None else np.random.RandomState(sample_seed)
+        kept_X, kept_y, n_drawn, missing = [], [], 0, wanted
+        for _ in range(_FILTER_ROUNDS):
+            seed = None if seeds is None else draw_seed(seeds)
+            X_try, y_try = self.sampler_.sample(len(missing), y=missing, random_state=seed)
+            n_drawn += len(missing)
+            keep = np.flatnonzero(
+                np.asarray(self.label_filter_.predict(X_try)) == np.asarray(y_try)
+            )
+            kept_X.append(_safe_indexing(X_try, keep))
+            kept_y.append(np.asarray(y_try)[keep])
+            missing = _still_missing(wanted, np.concatenate(kept_y))
+            if len(missing) == 0:
+                break
+        self.filter_acceptance_ = sum(len(labels) for labels in kept_y) / n_drawn
+        if len(missing):
+            labels, short = np.unique(missing, return_counts=True)
+            warnings.warn(
+                f"label_filter kept {len(wanted) - len(missing)} of the {len(wanted)} "
+                f"synthetic series asked for after {_FILTER_ROUNDS} rounds of draws "
+                f"(short by {dict(zip(labels.tolist(), short.tolist()))}): the sampler "
+                "draws series that look like another class. Train it longer, add fewer "
+                "series, or set label_filter=None to keep every draw.",
+                UserWarning,
+                stacklevel=5,
+            )
+        X_new = kept_X[0]
+        for more in kept_X[1:]:
+            X_new = _concatenate(X_new, more)
+        return X_new, np.concatenate(kept_y)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -226,6 +291,11 @@ class GANAugmenter(BaseSampler):
             )
         n_series = _num_samples(X)
         self._check_n_features_and_names(X)
+        if y is None and self.label_filter is not None:
+            raise ValueError(
+                "label_filter keeps the synthetic series a classifier assigns to their "
+                "class, so it needs class labels: pass y, or set label_filter=None."
+            )
         if y is None:
             ratio = 1.0 if self.synthetic_ratio is None else self.synthetic_ratio
             return {None: round(ratio * n_series)}
@@ -306,8 +376,24 @@ def seeded_clone(sampler, random_state):
         return sampler, None
     rng = check_random_state(random_state)
     if sampler.get_params().get("random_state", 0) is None:
-        sampler.set_params(random_state=rng.randint(_MAX_SEED))
-    return sampler, rng.randint(_MAX_SEED)
+        sampler.set_params(random_state=draw_seed(rng))
+    return sampler, draw_seed(rng)
+
+
+def _make_label_filter(label_filter):
+    """An unfitted clone of the classifier that ``label_filter`` names."""
+    if isinstance(label_filter, str):  # "nearest", the only name
+        from ..preprocessing import SeriesFlattener
+
+        return make_pipeline(SeriesFlattener(resample=True), KNeighborsClassifier(n_neighbors=1))
+    return clone(label_filter)
+
+
+def _still_missing(wanted, kept):
+    """The labels of ``wanted`` that ``kept`` does not cover yet, counted per label."""
+    labels, n_wanted = np.unique(wanted, return_counts=True)
+    n_kept = np.array([np.count_nonzero(kept == label) for label in labels])
+    return np.repeat(labels, np.maximum(n_wanted - n_kept, 0)).astype(object)
 
 
 def _is_default_strategy(strategy):

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
 from imblearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_validate
 
@@ -153,13 +154,17 @@ def test_formats_come_back_as_given(unbalanced):
         ({}, np.linspace(0, 1, 16), "Unknown label type"),
         ({}, np.arange(32).reshape(16, 2), "one class label per series"),
         ({"sampler": RCGANSampler(id_column="id")}, None, "long DataFrame"),
+        ({"label_filter": "nearest"}, "no labels", "needs class labels"),
     ],
 )
 def test_bad_settings_are_refused_with_a_reason(unbalanced, params, y, message):
     X, labels = unbalanced
     augmenter = GANAugmenter(**{"sampler": RandomSeriesSampler(), **params})
     with pytest.raises(ValueError, match=message):
-        augmenter.fit_resample(X, labels if y is None else y)
+        if isinstance(y, str):
+            augmenter.fit_resample(X)
+        else:
+            augmenter.fit_resample(X, labels if y is None else y)
 
 
 def test_imblearn_pipeline_augments_during_fit_only(unbalanced, counting_classifier):
@@ -188,3 +193,90 @@ def test_grid_search_reaches_the_sampler_settings(unbalanced):
     fitted = search.best_estimator_[0].sampler_
     assert fitted.hidden_size == search.best_params_["ganaugmenter__sampler__hidden_size"]
     assert fitted.engine_.module_.generator.readout.in_features == fitted.hidden_size
+
+
+class ConfusedSampler(BaseEstimator):
+    """Draws its class's mean series for a share ``1 - confusion`` of the draws, else
+    another class's: a conditional generator that mixes the classes up."""
+
+    def __init__(self, confusion=0.5, random_state=None):
+        self.confusion = confusion
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.means_ = {label: X[y == label].mean(axis=0) for label in self.classes_}
+        return self
+
+    def sample(self, n, y=None, random_state=None):
+        rng = np.random.RandomState(random_state)
+        labels = np.asarray(y)
+        wrong = rng.uniform(size=n) < self.confusion
+        other = {a: b for a, b in zip(self.classes_, np.roll(self.classes_, 1))}
+        drawn = [other[label] if w else label for label, w in zip(labels, wrong)]
+        X = np.stack([self.means_[label] for label in drawn])
+        return X + rng.normal(scale=0.01, size=X.shape), labels
+
+
+@pytest.fixture
+def two_shapes():
+    t = np.linspace(0, 1, 10)
+    rng = np.random.RandomState(0)
+    X = np.concatenate([np.tile(t, (12, 1)), np.tile(-t, (12, 1))])[:, :, None]
+    return X + rng.normal(scale=0.05, size=X.shape), np.array(["up"] * 12 + ["down"] * 12)
+
+
+@pytest.mark.parametrize(
+    "label_filter",
+    ["nearest", make_imblearn_pipeline(SeriesFlattener(), LogisticRegression())],
+    ids=["nearest", "classifier"],
+)
+def test_label_filter_keeps_only_draws_that_look_like_their_class(two_shapes, label_filter):
+    X, y = two_shapes
+    augmenter = GANAugmenter(
+        ConfusedSampler(confusion=0.5),
+        synthetic_ratio=1.0,
+        label_filter=label_filter,
+        random_state=0,
+    )
+    X_res, y_res = augmenter.fit_resample(X, y)
+    assert augmenter.n_synthetic_ == 24 and len(X_res) == 48
+    X_new, y_new = X_res[24:], y_res[24:]
+    slope = X_new[:, -1, 0] - X_new[:, 0, 0]
+    assert np.all((slope > 0) == (y_new == "up"))
+    assert sorted(y_new) == sorted(y)
+    assert 0.3 < augmenter.filter_acceptance_ < 0.7  # about half the draws were wrong
+
+    unfiltered = augmenter.set_params(label_filter=None).fit_resample(X, y)
+    slope = unfiltered[0][24:, -1, 0] - unfiltered[0][24:, 0, 0]
+    assert np.any((slope > 0) != (unfiltered[1][24:] == "up"))
+    assert augmenter.filter_acceptance_ == 1.0
+
+
+def test_label_filter_warns_and_returns_fewer_when_draws_keep_failing(two_shapes):
+    X, y = two_shapes
+    augmenter = GANAugmenter(
+        ConfusedSampler(confusion=1.0), synthetic_ratio=1.0, label_filter="nearest"
+    )
+    with pytest.warns(UserWarning, match=r"kept 0 of the 24 .*short by \{'down': 12, 'up': 12\}"):
+        X_res, y_res = augmenter.fit_resample(X, y)
+    assert len(X_res) == 24 and augmenter.n_synthetic_ == 0
+    assert augmenter.filter_acceptance_ == 0.0
+
+
+def test_label_filter_is_seeded_and_reads_every_format(two_shapes):
+    X, y = two_shapes
+    augmenter = GANAugmenter(
+        ConfusedSampler(confusion=0.5),
+        synthetic_ratio=2.0,
+        label_filter="nearest",
+        random_state=1,
+    )
+    first, second = augmenter.fit_resample(X, y), augmenter.fit_resample(X, y)
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    ragged = [x[: 7 + i % 4] for i, x in enumerate(X)]
+    augmenter.set_params(sampler=JitterSampler())
+    X_list, y_list = augmenter.fit_resample(ragged, y)
+    assert isinstance(X_list, list) and len(X_list) == len(y_list) == 72
+    assert {len(x) for x in X_list} <= {7, 8, 9, 10}
