@@ -41,6 +41,7 @@ from skorch.history import History
 
 from ._version import __version__
 from .base import _SamplerMixin
+from .utils._files import write_atomically
 from .utils._torch import resolve_device, seeded_torch
 
 __all__ = ["FORMAT_VERSION", "ModelFileError", "load"]
@@ -599,17 +600,14 @@ def _to_cpu(value):
 
 def _write_atomically(path, metadata, entries):
     """Write the zip next to ``path`` and move it into place once complete."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        with open(temporary, "wb") as file:
-            with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                _write_entry(archive, _METADATA, metadata)
-                for entry, data in entries.items():
-                    _write_entry(archive, entry, data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    def write(file):
+        with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            _write_entry(archive, _METADATA, metadata)
+            for entry, data in entries.items():
+                _write_entry(archive, entry, data)
+
+    write_atomically(path, write)
 
 
 def _write_entry(archive, entry, data):

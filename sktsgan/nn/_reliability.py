@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-import os
 
 import numpy as np
 import torch
+
+from ..utils._files import write_atomically
 
 # series generated (and real series read) per diversity check
 DIVERSITY_BATCH = 128
@@ -124,22 +125,8 @@ def plain(value):
 
 
 def save_atomic(payload, path):
-    """``torch.save`` to a temporary file beside ``path``, then rename it over ``path``.
-
-    A process killed mid-write leaves the previous file whole.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "wb") as file:
-            torch.save(payload, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    """``torch.save`` ``payload`` to ``path`` atomically (see ``write_atomically``)."""
+    write_atomically(path, lambda file: torch.save(payload, file))
 
 
 def load_checkpoint(path, device):
