@@ -42,7 +42,7 @@ from skorch.history import History
 from ._version import __version__
 from .base import _SamplerMixin
 from .utils._files import write_atomically
-from .utils._torch import resolve_device, seeded_torch
+from .utils._torch import resolve_device
 
 __all__ = ["FORMAT_VERSION", "ModelFileError", "load"]
 
@@ -183,13 +183,7 @@ def save_sampler(estimator, path):
     }
     entries = {}
     if engine is not None:
-        if not hasattr(estimator, "_engine_dims"):
-            raise ValueError(
-                f"{cls.__name__} was fitted without recording _engine_dims, so its engine "
-                "cannot be rebuilt; its fit must go through BaseSequenceSampler.fit."
-            )
-        components = [*engine._modules, *engine._criteria, *engine._optimizers]
-        weights = {key: _to_cpu(getattr(engine, key + "_").state_dict()) for key in components}
+        weights = engine.component_states()
         buffer = io.BytesIO()
         torch.save(weights, buffer)
         entries[_WEIGHTS] = buffer.getvalue()
@@ -197,7 +191,7 @@ def save_sampler(estimator, path):
         metadata["engine"] = {
             "batch_size": writer.encode(engine.batch_size, "engine_.batch_size"),
             "device": str(engine.device),
-            "components": components,
+            "components": list(weights),
             # where a warm start after loading goes on from: (phase index, epochs done)
             "position": writer.encode(list(engine.position_), "engine_.position_"),
             "history": None if shared else writer.encode(engine.history_, "engine_.history_"),
@@ -536,41 +530,12 @@ def _rebuild_engine(estimator, info, entries, reader, device, name):
             f"{name}: {_WEIGHTS} could not be read with torch's weights-only loading "
             f"({type(exc).__name__}: {str(exc)[:300]}); refused."
         ) from exc
-    n_features, n_classes = estimator._engine_dims
-    engine = estimator._make_engine(
-        n_features, n_classes, reader.decode(info["batch_size"]), device
-    )
-    with seeded_torch(0, device):  # initial weights are overwritten; user state kept
-        engine.initialize()
+    engine = estimator._untrained_engine(reader.decode(info["batch_size"]), device)
     engine.position_ = tuple(int(i) for i in reader.decode(info["position"]))
-    components = [*engine._modules, *engine._criteria, *engine._optimizers]
-    if type(weights) is not dict or sorted(weights) != sorted(components):
-        found = sorted(weights) if type(weights) is dict else type(weights).__name__
-        raise ValueError(
-            f"the weights are for {found}, the rebuilt engine has {sorted(components)}"
-        )
-    for key in components:
-        _load_component(engine, key, weights[key])
+    engine.load_component_states(weights)
     history = estimator.__dict__.get("history_") if info["history"] is None else None
     engine.history_ = history if history is not None else reader.decode(info["history"])
     return engine
-
-
-def _load_component(engine, key, state):
-    """Load one component's weights; a module saved before sampling copies existed
-    (files of sktsgan before the moving average) gets copies of its own weights."""
-    component = getattr(engine, key + "_")
-    if key != "module" or engine._copies() is None:
-        component.load_state_dict(state)
-        return
-    prefix = "sampling_weights."
-    if any(name.startswith(prefix) for name in state):
-        component.load_state_dict(state)
-        return
-    missing, unexpected = component.load_state_dict(state, strict=False)
-    if unexpected or any(not name.startswith(prefix) for name in missing):
-        component.load_state_dict(state)  # raises, naming what does not match
-    engine._copies().reset(*engine._network_tensors())
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -585,17 +550,6 @@ def _damaged(name, entry, reason):
 
 def _sha256(data):
     return hashlib.sha256(data).hexdigest()
-
-
-def _to_cpu(value):
-    """A state dict with every tensor on the CPU: files do not depend on the device."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu()
-    if isinstance(value, dict):
-        return {key: _to_cpu(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_to_cpu(item) for item in value)
-    return value
 
 
 def _write_atomically(path, metadata, entries):

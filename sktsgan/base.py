@@ -432,6 +432,13 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         """The networks ``sample`` draws from."""
         return self.engine_.module_
 
+    def _untrained_engine(self, batch_size, device):
+        """The engine ``fit`` built, initialised, for a fitted sampler's saved weights."""
+        engine = self._make_engine(*self._engine_dims, batch_size, device)
+        with seeded_torch(0, device):  # initial weights are overwritten; user state kept
+            engine.initialize()
+        return engine
+
     def _make_engine(self, n_features, n_classes, batch_size, device, *, checkpoint_path=None):
         """The untrained engine; ``fit`` trains it and :func:`sktsgan.load` rebuilds it."""
         return AdversarialNet(

@@ -145,6 +145,17 @@ def _loss_and_parts(result):
     return result, {}
 
 
+def _to_cpu(value):
+    """A state dict with every tensor on the CPU: files do not depend on the device."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, dict):
+        return {key: _to_cpu(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_cpu(item) for item in value)
+    return value
+
+
 class AdversarialNet(NeuralNet):
     """skorch net that trains several players (generator, discriminator, ...) in turn.
 
@@ -471,6 +482,40 @@ class AdversarialNet(NeuralNet):
     def _network_tensors(self):
         """The module's own parameters and buffers, without its sampling copies."""
         return self._own_tensors
+
+    def component_states(self):
+        """``{component: state_dict}`` of every module, criterion and optimiser, on the CPU.
+
+        What a model file stores of the engine (with :attr:`position_` and the
+        history); :meth:`load_component_states` puts it back.
+        """
+        components = [*self._modules, *self._criteria, *self._optimizers]
+        return {key: _to_cpu(getattr(self, key + "_").state_dict()) for key in components}
+
+    def load_component_states(self, states):
+        """Load what :meth:`component_states` returned into this initialised engine.
+
+        A module saved before sampling copies existed (files of sktsgan before the
+        moving average) gets copies of its own weights, so it samples as it did.
+        """
+        components = [*self._modules, *self._criteria, *self._optimizers]
+        if type(states) is not dict or sorted(states) != sorted(components):
+            found = sorted(states) if type(states) is dict else type(states).__name__
+            raise ValueError(f"the weights are for {found}, the engine has {sorted(components)}")
+        for key in components:
+            self._load_component(key, states[key])
+        return self
+
+    def _load_component(self, key, state):
+        component = getattr(self, key + "_")
+        prefix = f"{_COPIES}."
+        if key != "module" or self._copies() is None or any(k.startswith(prefix) for k in state):
+            component.load_state_dict(state)
+            return
+        missing, unexpected = component.load_state_dict(state, strict=False)
+        if unexpected or any(not name.startswith(prefix) for name in missing):
+            component.load_state_dict(state)  # raises, naming what does not match
+        self._copies().reset(*self._network_tensors())
 
     def training_state(self):
         """Everything training continues from, as of the last completed epoch.

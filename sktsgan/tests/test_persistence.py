@@ -546,7 +546,6 @@ def test_meta_estimators_round_trip_with_pickle(labelled, how, tmp_path):
 
 
 def test_a_module_saved_before_sampling_copies_loads_with_copies_of_its_weights():
-    from sktsgan._persistence import _load_component
     from sktsgan.datasets import make_sines
 
     X = make_sines(32, n_timesteps=8, random_state=0)
@@ -556,12 +555,12 @@ def test_a_module_saved_before_sampling_copies_loads_with_copies_of_its_weights(
         for key, value in sampler.engine_.module_.state_dict().items()
         if not key.startswith("sampling_weights.")
     }
-    engine = sampler._make_engine(*sampler._engine_dims, 8, "cpu")
-    engine.initialize()
-    _load_component(engine, "module", old)
+    engine = sampler._untrained_engine(8, "cpu")
+    engine.load_component_states({**sampler.engine_.component_states(), "module": old})
     copies = engine._copies()
     for mine, theirs in zip(copies.average.parameters(), engine._network_tensors()[0]):
         assert torch.equal(mine, theirs)
     assert int(copies.best_epoch) == -1  # never scored: sampling uses the average
     with pytest.raises(RuntimeError, match="Unexpected"):
-        _load_component(engine, "module", {**old, "extra.weight": torch.zeros(1)})
+        states = sampler.engine_.component_states()
+        engine.load_component_states({**states, "module": {**old, "extra.weight": torch.zeros(1)}})
