@@ -19,6 +19,7 @@ from ..nn import (
     moment_loss,
     with_condition,
 )
+from ._gan import discriminator_lr
 
 _CELLS = {"lstm": nn.LSTMCell, "gru": nn.GRUCell}
 
@@ -405,7 +406,7 @@ class CRNNGANSampler(_WeightSelectionMixin, BaseSequenceSampler):
             "criterion__moment_weight": self.moment_weight,
             "criterion__pretrain_length": self.pretrain_length,
             "lr": self.lr,
-            "player_lr": {"discriminator": self.lr_discriminator or self.lr},
+            "player_lr": discriminator_lr(self.lr, self.lr_discriminator),
             "optimizer__betas": (0.5, 0.999),
         }
 

@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ..base import BaseSequenceSampler
+from ..base import BaseSequenceSampler, _one_hot
 from ..nn import RecurrentNetwork, crps_loss, with_condition
 from ..utils._random import draw_seed
 from ..utils._torch import seeded_torch
@@ -28,6 +28,7 @@ from ._gan import (
     adam_betas,
     adversarial_phase,
     discriminator_loss,
+    discriminator_lr,
     generator_loss,
 )
 
@@ -404,7 +405,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
             "lr": self.lr,
             # a faster discriminator (two time-scale updates): at the generator's rate it
             # stayed at chance while the generator's futures drifted out of range
-            "player_lr": {"discriminator": self.lr_discriminator or 4 * self.lr},
+            "player_lr": discriminator_lr(self.lr, self.lr_discriminator, ratio=4),
             # Adam's default momentum with BCE, not the other GANs' 0.5: this is how the
             # forecaster was first tuned, and its documented figures come from it
             # (not re-measured against 0.5)
@@ -441,8 +442,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
             "mask": torch.ones(len(pairs), span, device=device),
         }
         if labels is not None:
-            codes = torch.as_tensor(labels.codes[owners], device=device)
-            tensors["condition"] = nn.functional.one_hot(codes, len(labels.classes)).float()
+            tensors["condition"] = _one_hot(labels.codes[owners], len(labels.classes), device)
         return tensors
 
     def _scale(self, values):
@@ -598,8 +598,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
                 history = torch.as_tensor(histories[start:stop], device=device)
                 condition = None
                 if codes is not None:
-                    index = torch.as_tensor(codes[start:stop], device=device)
-                    condition = nn.functional.one_hot(index, len(self.classes_)).float()
+                    condition = _one_hot(codes[start:stop], len(self.classes_), device)
                 out[start:stop] = module.forecast(history, condition).cpu().numpy()
         return out
 

@@ -1,9 +1,10 @@
-"""What the samplers with a ``loss`` parameter share: its settings, its losses, its schedule.
+"""What the GAN samplers share: the ``loss`` settings, the losses, the schedule, the rates.
 
 RCGANSampler, DenseGANSampler and LSTMForecastGAN train a discriminator with binary
 cross-entropy (``loss="bce"``) or a Wasserstein critic with gradient penalty
 (``loss="wgan-gp"``, Gulrajani et al., 2017). The parameters ``loss``, ``n_critic`` and
-``gp_weight`` mean the same in all three, and are read here only.
+``gp_weight`` mean the same in all three, and are read here only; ``lr_discriminator``
+means the same in every GAN sampler.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ DIVERGENCE_ADVICE = "Lower the learning rate, or use loss='wgan-gp', which is mo
 def adam_betas(loss, bce_betas=BCE_BETAS):
     """Adam's ``betas`` for ``loss``; ``bce_betas`` where a sampler has its own for BCE."""
     return WGAN_GP_BETAS if loss == "wgan-gp" else bce_betas
+
+
+def discriminator_lr(lr, lr_discriminator, ratio=1):
+    """The engine's ``player_lr``: ``lr_discriminator``, or ``ratio * lr`` when it is None."""
+    return {"discriminator": lr_discriminator or ratio * lr}
 
 
 def adversarial_phase(loss, n_critic, n_epochs):

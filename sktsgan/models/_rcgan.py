@@ -16,6 +16,7 @@ from ._gan import (
     adam_betas,
     adversarial_phase,
     discriminator_loss,
+    discriminator_lr,
     generator_loss,
 )
 
@@ -116,7 +117,7 @@ class _GANLossMixin:
             "criterion__gp_weight": self.gp_weight,
             "criterion__moment_weight": self.moment_weight,
             "lr": self.lr,
-            "player_lr": {"discriminator": self.lr_discriminator or self.lr},
+            "player_lr": discriminator_lr(self.lr, self.lr_discriminator),
             "optimizer__betas": adam_betas(self.loss),
         }
 
