@@ -1,6 +1,7 @@
 """sktsgan: scikit-learn compatible GAN samplers for small time-series and tabular data."""
 
-from ._persistence import ModelFileError, load
+from ._load import load
+from ._persistence import ModelFileError
 from ._version import __version__
 from .models import (
     CRNNGANSampler,

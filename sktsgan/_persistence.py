@@ -22,7 +22,6 @@ never imported from a name written in the file, so loading never runs code from 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import io
 import json
 import os
@@ -40,11 +39,10 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
 from ._version import __version__
-from .base import _SamplerMixin
 from .utils._files import write_atomically
 from .utils._torch import resolve_device
 
-__all__ = ["FORMAT_VERSION", "ModelFileError", "load"]
+__all__ = ["FORMAT_VERSION", "ModelFileError", "read_sampler", "save_sampler"]
 
 FORMAT_NAME = "sktsgan-model"
 # Raise when a change to the layout or the encoding makes files unreadable for older
@@ -77,52 +75,10 @@ class ModelFileError(ValueError):
 ModelFileError.__module__ = "sktsgan"  # where users import it from
 
 
-def load(path, *, device="cpu"):
-    """Load a sampler saved with ``sampler.save(path)``, without running code from the file.
+def read_sampler(path, classes, *, device="cpu"):
+    """The sampler in the model file ``path``, if its class is one of ``classes``.
 
-    The parameters and fitted attributes are read from JSON and ``.npy`` entries
-    (``allow_pickle=False``), the networks are rebuilt from the parameters and their
-    weights read with ``torch.load(weights_only=True)``: nothing in the file is
-    unpickled, so a file from an untrusted source cannot run code. Every entry is
-    checked against its SHA-256, so a damaged file is refused rather than loaded.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A file written by ``save``.
-    device : {"cpu", "cuda", "auto"} or str, default="cpu"
-        Where to put the networks. A sampler trained on a GPU loads on a CPU-only
-        machine with the default. The ``device`` parameter is restored as saved
-        (``set_params(device="cpu")`` before refitting on a machine without the GPU).
-
-    Returns
-    -------
-    sampler : estimator
-        The fitted sampler. It gives the same samples as the saved one and continues
-        its stream of draws: ``sample(n)`` after loading returns what ``sample(n)``
-        on the saved sampler would have returned next (on the same device). The
-        optimiser states are restored too.
-
-    Raises
-    ------
-    ModelFileError
-        A ``ValueError`` for a file that is not an sktsgan model, is truncated or
-        damaged, names a class that is not an sktsgan sampler, holds anything but
-        tensors where the weights are, or comes from an incompatible format version.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> import sktsgan
-    >>> from sktsgan import RCGANSampler
-    >>> from sktsgan.datasets import make_sines
-    >>> X = make_sines(32, n_timesteps=8, random_state=0)
-    >>> sampler = RCGANSampler(hidden_size=4, n_epochs=1, random_state=0).fit(X)
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "rcgan.sktsgan"
-    >>> sampler.save(path)
-    >>> loaded = sktsgan.load(path)
-    >>> bool((loaded.sample(4) == sampler.sample(4)).all())
-    True
+    The implementation of :func:`sktsgan.load`; ``classes`` is ``{name: class}``.
     """
     device = resolve_device(device)
     name = os.fspath(path)
@@ -138,7 +94,7 @@ def load(path, *, device="cpu"):
         metadata = _read_metadata(archive, name)
         entries = _read_entries(archive, metadata, name)
         try:
-            return _rebuild(metadata, entries, device, name)
+            return _rebuild(metadata, entries, device, name, classes)
         except ModelFileError:
             raise
         except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
@@ -150,11 +106,14 @@ def load(path, *, device="cpu"):
             ) from exc
 
 
-def save_sampler(estimator, path):
-    """Write a fitted sampler to ``path``; the implementation of ``sampler.save``."""
+def save_sampler(estimator, path, classes):
+    """Write a fitted sampler to ``path``; the implementation of ``sampler.save``.
+
+    ``classes`` (``{name: class}``) are the ones a file may name.
+    """
     check_is_fitted(estimator, estimator._fitted_attribute)
     cls = type(estimator)
-    if _sampler_classes().get(cls.__name__) is not cls:
+    if classes.get(cls.__name__) is not cls:
         raise ValueError(
             f"{cls.__qualname__} (module {cls.__module__}) is not one of sktsgan's samplers, "
             "so a model file cannot name it. Save it with joblib or pickle instead (and "
@@ -205,26 +164,6 @@ def save_sampler(estimator, path):
 
 
 # -- the allow-lists ----------------------------------------------------------------------
-
-
-def _sampler_classes():
-    """``{name: class}`` of every concrete sampler defined in sktsgan (the allow-list)."""
-    from . import augment, models  # noqa: F401  (defining the classes registers them)
-
-    found = {}
-    stack = [_SamplerMixin]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        module = cls.__module__
-        if (
-            module.split(".")[0] == "sktsgan"
-            and ".tests" not in module
-            and not cls.__name__.startswith("_")
-            and not inspect.isabstract(cls)
-        ):
-            found[cls.__name__] = cls
-    return found
 
 
 def _object_classes():
@@ -493,8 +432,7 @@ def _read_entries(archive, metadata, name):
     return entries
 
 
-def _rebuild(metadata, entries, device, name):
-    classes = _sampler_classes()
+def _rebuild(metadata, entries, device, name, classes):
     estimator_name = metadata.get("estimator")
     cls = classes.get(estimator_name) if type(estimator_name) is str else None
     if cls is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import os
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -31,6 +32,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
+from ._persistence import save_sampler
 from .nn import AdversarialNet
 from .nn._reliability import load_checkpoint
 from .utils._random import draw_seed
@@ -104,6 +106,24 @@ max_time : float or None, default=None
     ``sample`` uses the best weights checked in that time). None: no limit."""
 
 
+# every sampler class sktsgan defines, by name: the classes a model file may name
+_SAMPLER_CLASSES = {}
+
+
+def sampler_classes():
+    """``{name: class}`` of every concrete sampler sktsgan defines (the model files'
+    allow-list); classes register themselves when they are defined.
+
+    Examples
+    --------
+    >>> import sktsgan
+    >>> from sktsgan.base import sampler_classes
+    >>> sampler_classes()["RCGANSampler"] is sktsgan.RCGANSampler
+    True
+    """
+    return {name: cls for name, cls in _SAMPLER_CLASSES.items() if not inspect.isabstract(cls)}
+
+
 class _SamplerMixin:
     """What every sampler shares, GAN or not: the data contract and ``sample``.
 
@@ -116,6 +136,19 @@ class _SamplerMixin:
 
     # fewest training series accepted
     _min_series = 2
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # public classes of the package only, never those of its tests (whether a class
+        # is abstract is known only once it is made: sampler_classes() checks it)
+        module = cls.__module__
+        if (
+            module.split(".")[0] == "sktsgan"
+            and ".tests" not in module
+            and not cls.__name__.startswith("_")
+        ):
+            _SAMPLER_CLASSES[cls.__name__] = cls
+
     # set only once fit succeeded: sample() before it raises NotFittedError
     _fitted_attribute = "n_samples_fit_"
 
@@ -190,9 +223,7 @@ class _SamplerMixin:
         >>> bool((loaded.sample(3) == sampler.sample(3)).all())
         True
         """
-        from ._persistence import save_sampler
-
-        save_sampler(self, path)
+        save_sampler(self, path, sampler_classes())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

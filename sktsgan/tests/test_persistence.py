@@ -32,7 +32,7 @@ from sktsgan import (
     TimeGANSampler,
     VAESampler,
 )
-from sktsgan._persistence import FORMAT_VERSION, _sampler_classes
+from sktsgan._persistence import FORMAT_VERSION
 from sktsgan.augment import (
     AugmentedClassifier,
     AugmentedRegressor,
@@ -43,6 +43,7 @@ from sktsgan.augment import (
     SMOTESampler,
     TimeWarpSampler,
 )
+from sktsgan.base import sampler_classes
 from sktsgan.preprocessing import SeriesFlattener
 
 # One fast configuration of every sampler sktsgan defines.
@@ -100,7 +101,7 @@ def assert_same_draws(original, loaded):
 
 
 def test_every_sampler_is_covered():
-    missing = set(_sampler_classes()) - set(IDS)
+    missing = set(sampler_classes()) - set(IDS)
     assert not missing, f"add a fast configuration of {sorted(missing)} to SAMPLERS here"
 
 
