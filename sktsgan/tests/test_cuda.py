@@ -16,7 +16,7 @@ from sklearn.base import clone
 import sktsgan
 from sktsgan.datasets import make_sines
 from sktsgan.metrics import discriminative_score, predictive_score
-from sktsgan.tests.test_persistence import IDS, SAMPLERS, assert_same_draws
+from sktsgan.tests.test_persistence import IDS, SAMPLERS, assert_same_draws, labelled_series
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 DEVICE = "cuda"
@@ -26,11 +26,7 @@ NEURAL = dict(zip(IDS[:6], SAMPLERS[:6]))
 
 @pytest.fixture(scope="module")
 def labelled():
-    rng = np.random.RandomState(0)
-    t = np.arange(12)
-    X = np.sin(rng.uniform(0.1, 0.5, size=(30, 1, 2)) * t[:, None] + rng.uniform(0, 3, (30, 1, 2)))
-    y = np.array(["up", "down"] * 15)
-    return X + np.where(y == "up", 2.0, -2.0)[:, None, None], y
+    return labelled_series()
 
 
 @pytest.fixture(scope="module")

@@ -23,69 +23,37 @@ import pytest
 import torch
 from sklearn.base import clone
 
-from sktsgan import DenseGANSampler, LSTMForecastGAN, RCGANSampler, TimeGANSampler, VAESampler
-from sktsgan.tests.test_persistence import IDS, SAMPLERS
+from sktsgan import LSTMForecastGAN
+from sktsgan.tests.test_persistence import IDS, SAMPLERS, labelled_series
 
 GOLDEN = Path(__file__).with_name("golden_samples.json")
 RECORD = os.environ.get("SKTSGAN_RECORD_GOLDEN") == "1"
 
+FAST = dict(zip(IDS, SAMPLERS))
+
+
+def variant(name, **params):
+    """The fast configuration of ``name`` with ``params`` changed."""
+    return clone(FAST[name]).set_params(**params)
+
+
 # name -> (sampler, whether it is fitted with the class labels)
 CASES = {
-    **{f"{name}, labelled": (sampler, True) for name, sampler in zip(IDS, SAMPLERS)},
+    **{f"{name}, labelled": (sampler, True) for name, sampler in FAST.items()},
     **{f"{name}, unlabelled": (sampler, False) for name, sampler in zip(IDS[:6], SAMPLERS)},
-    "RCGANSampler, wgan-gp": (
-        RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, loss="wgan-gp", random_state=0),
-        True,
-    ),
+    "RCGANSampler, wgan-gp": (variant("RCGANSampler", loss="wgan-gp"), True),
     "RCGANSampler, moments off, no moving average": (
-        RCGANSampler(
-            hidden_size=4,
-            latent_dim=2,
-            n_epochs=2,
-            moment_weight=0.0,
-            ema_decay=None,
-            random_state=0,
-        ),
+        variant("RCGANSampler", moment_weight=0.0, ema_decay=None),
         False,
     ),
-    "TimeGANSampler, lstm": (
-        TimeGANSampler(hidden_size=4, num_layers=2, n_epochs=1, cell="lstm", random_state=0),
-        False,
-    ),
-    "DenseGANSampler, wgan-gp": (
-        DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, loss="wgan-gp", random_state=0),
-        True,
-    ),
-    "LSTMForecastGAN, wgan-gp": (
-        LSTMForecastGAN(
-            window=3,
-            horizon=2,
-            hidden_size=4,
-            latent_dim=2,
-            n_epochs=1,
-            n_draws=5,
-            loss="wgan-gp",
-            random_state=0,
-        ),
-        False,
-    ),
+    "TimeGANSampler, lstm": (variant("TimeGANSampler", cell="lstm"), False),
+    "DenseGANSampler, wgan-gp": (variant("DenseGANSampler", n_epochs=2, loss="wgan-gp"), True),
+    "LSTMForecastGAN, wgan-gp": (variant("LSTMForecastGAN", loss="wgan-gp"), False),
 }
 TABLE_CASES = {
-    "DenseGANSampler, categorical table": DenseGANSampler(
-        hidden_size=4, latent_dim=2, n_epochs=2, random_state=0
-    ),
-    "VAESampler, categorical table": VAESampler(
-        hidden_size=4, latent_dim=2, n_epochs=2, random_state=0
-    ),
+    "DenseGANSampler, categorical table": variant("DenseGANSampler", n_epochs=2),
+    "VAESampler, categorical table": variant("VAESampler", n_epochs=2),
 }
-
-
-def series():
-    rng = np.random.RandomState(0)
-    t = np.arange(12)
-    X = np.sin(rng.uniform(0.1, 0.5, size=(30, 1, 2)) * t[:, None] + rng.uniform(0, 3, (30, 1, 2)))
-    y = np.array(["up", "down"] * 15)
-    return X + np.where(y == "up", 2.0, -2.0)[:, None, None], y
 
 
 def table():
@@ -101,7 +69,7 @@ def table():
 
 def draws(sampler, labelled):
     """The first draws of ``sampler`` fitted on the fixed data, as nested lists."""
-    X, y = series()
+    X, y = labelled_series()
     model = clone(sampler).fit(X, y) if labelled else clone(sampler).fit(X)
     out = {}
     if labelled:

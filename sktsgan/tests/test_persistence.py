@@ -65,13 +65,18 @@ SAMPLERS = [
 IDS = [type(s).__name__ for s in SAMPLERS]
 
 
-@pytest.fixture(scope="module")
-def labelled():
+def labelled_series():
+    """30 two-feature sines of 12 steps, labelled "up" (shifted up) or "down"."""
     rng = np.random.RandomState(0)
     t = np.arange(12)
     X = np.sin(rng.uniform(0.1, 0.5, size=(30, 1, 2)) * t[:, None] + rng.uniform(0, 3, (30, 1, 2)))
     y = np.array(["up", "down"] * 15)
     return X + np.where(y == "up", 2.0, -2.0)[:, None, None], y
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return labelled_series()
 
 
 @pytest.fixture(scope="module")
