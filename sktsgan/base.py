@@ -402,12 +402,21 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         fingerprint = self._fingerprint(data, labels)
         resume = self._resume_state(fingerprint, device) if self.warm_start else None
 
-        self._store_data_info(data, input_format, labels)
-        self._fit_scaling(data)
-        tensors = self._training_tensors(data, labels, device)
-        del data  # a float64 copy of non-float64 input: not needed while training
+        # until training starts, a failure leaves the sampler as it was (a refit that
+        # fails on its data keeps the model fitted before, not a mix of the two)
+        previous = dict(self.__dict__)
+        try:
+            self._store_data_info(data, input_format, labels)
+            self._fit_scaling(data)
+            tensors = self._training_tensors(data, labels, device)
+            batch_size = self._check_batch_size(len(tensors["x"]))
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(previous)
+            raise
+        # data is a float64 copy of non-float64 input: not needed while training
+        del data, previous
         n_examples = len(tensors["x"])
-        batch_size = self._check_batch_size(n_examples)
 
         rng = check_random_state(self.random_state)
         torch_seed = draw_seed(rng)
@@ -435,7 +444,9 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             try:
                 engine.train(tensors, self._training_phases(n_batches))
             except FloatingPointError:
-                self._set_engine(engine, device)  # usable, with the last finite weights
+                # usable, with the last finite weights and what the model learns from them
+                self._set_engine(engine, device)
+                self._after_training(tensors)
                 raise
         self._set_engine(engine, device)
         with seeded_torch(torch_seed, device):

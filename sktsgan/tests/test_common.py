@@ -322,3 +322,19 @@ def test_tags_say_what_the_samplers_read(sampler, sines):
     padded = sines.copy()
     padded[0, -2:] = np.nan
     clone(sampler).fit(padded)
+
+
+def test_a_refit_that_fails_on_its_data_leaves_the_fitted_sampler_as_it_was(sines):
+    forecaster = LSTMForecastGAN(
+        window=3, horizon=2, hidden_size=4, latent_dim=2, n_epochs=1, random_state=0
+    ).fit(sines)
+    before = {key: value for key, value in vars(forecaster).items() if key != "engine_"}
+    engine, draws = forecaster.engine_, forecaster.sample(3, random_state=0)
+    too_short = np.random.RandomState(0).normal(size=(10, 4, 3))  # window + horizon = 5
+    with pytest.raises(ValueError, match="longer series"):
+        forecaster.fit(too_short)
+    assert forecaster.engine_ is engine and forecaster.n_features_in_ == sines.shape[2]
+    assert set(vars(forecaster)) == set(before) | {"engine_"}
+    for key, value in before.items():
+        assert vars(forecaster)[key] is value, key
+    np.testing.assert_array_equal(forecaster.sample(3, random_state=0), draws)

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
 from skorch.callbacks import Callback
 
 from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler
@@ -202,6 +203,23 @@ def test_divergence_advice_names_only_what_the_sampler_has(make, advice, X, at_b
     sampler = make(n_epochs=2, callbacks=[at_batch(1, 1, poison_every_weight)])
     with pytest.raises(FloatingPointError, match=advice):
         sampler.fit(X)
+
+
+def test_a_diverged_vae_samples_from_the_posterior_of_its_last_finite_weights(X, at_batch):
+    from sktsgan import VAESampler
+
+    rows = X[:, 0]
+    vae = VAESampler(hidden_size=4, latent_dim=2, batch_size=8, random_state=0)
+    diverged = clone(vae).set_params(n_epochs=3, callbacks=[at_batch(2, 1, poison_every_weight)])
+    with pytest.raises(FloatingPointError, match="diverged in epoch 2"):
+        diverged.fit(rows)
+    one_epoch = clone(vae).set_params(n_epochs=1).fit(rows)
+    for name in ("latent_mean", "latent_std"):
+        expected = getattr(one_epoch.engine_.module_, name)
+        assert torch.equal(getattr(diverged.engine_.module_, name), expected), name
+    np.testing.assert_array_equal(
+        diverged.sample(5, random_state=0), one_epoch.sample(5, random_state=0)
+    )
 
 
 class ConstantNetworks(RCGANNetworks):
