@@ -35,6 +35,7 @@ from sklearn.utils.validation import _check_feature_names, check_is_fitted
 from ._persistence import save_sampler
 from .nn import AdversarialNet
 from .nn._reliability import load_checkpoint
+from .utils._docstrings import fill_docstring
 from .utils._random import draw_seed
 from .utils._tabular import TabularEncoder
 from .utils._torch import resolve_device, seeded_torch
@@ -364,12 +365,11 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for marker, text in (
-            ("{reliability_parameters}", _RELIABILITY_PARAMETERS),
-            ("{selection_parameters}", _SELECTION_PARAMETERS),
-        ):
-            if cls.__doc__ and marker in cls.__doc__:
-                cls.__doc__ = cls.__doc__.replace(marker, text.replace("\n", "\n    "))
+        fill_docstring(
+            cls,
+            reliability_parameters=_RELIABILITY_PARAMETERS,
+            selection_parameters=_SELECTION_PARAMETERS,
+        )
 
     @abstractmethod
     def _engine_params(self, n_features, n_classes):

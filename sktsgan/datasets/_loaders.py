@@ -12,6 +12,8 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ..utils._docstrings import fill_docstring
+
 STOCK_FILE = "stock_data.csv"
 STOCK_COLUMNS = ("Open", "High", "Low", "Close", "Adj_Close", "Volume")
 ENERGY_FILE = "energy_data.csv"
@@ -140,14 +142,14 @@ def _finish(frame, as_windows, window, reverse):
 
 
 _WINDOWS_NOTE = """With ``as_windows=True`` the series is cut into stride-1 windows in
-    chronological order, ``N - window + 1`` of them for ``N`` rows (the
-    Diffusion-TS convention: 3662 for Stocks and 19712 for Energy at window
-    24). Values stay in raw units and the windows are not shuffled: the
-    samplers scale the data themselves. ``reverse=True`` reverses the row order
-    first, as the original TimeGAN loader does (it calls this "flip to
-    chronological", which for the stock file actually makes it
-    reverse-chronological); note that the original loader also takes only
-    ``N - window`` windows (3661 and 19711)."""
+chronological order, ``N - window + 1`` of them for ``N`` rows (the
+Diffusion-TS convention: 3662 for Stocks and 19712 for Energy at window
+24). Values stay in raw units and the windows are not shuffled: the
+samplers scale the data themselves. ``reverse=True`` reverses the row order
+first, as the original TimeGAN loader does (it calls this "flip to
+chronological", which for the stock file actually makes it
+reverse-chronological); note that the original loader also takes only
+``N - window`` windows (3661 and 19711)."""
 
 
 @validate_params(_LOADER_PARAMS, prefer_skip_nested_validation=True)
@@ -263,8 +265,8 @@ def load_energy(*, as_windows=False, window=24, reverse=False, data_home=None):
     return _finish(frame, as_windows, window, reverse)
 
 
-load_stocks.__doc__ = load_stocks.__doc__.format(windows_note=_WINDOWS_NOTE)
-load_energy.__doc__ = load_energy.__doc__.format(windows_note=_WINDOWS_NOTE)
+fill_docstring(load_stocks, windows_note=_WINDOWS_NOTE)
+fill_docstring(load_energy, windows_note=_WINDOWS_NOTE)
 
 
 @validate_params(

@@ -23,6 +23,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from sklearn.utils.multiclass import type_of_target
 
 from ..preprocessing import SeriesFlattener
+from ..utils._docstrings import with_snippets
 from ..utils._random import draw_seed
 from ..utils._tabular import is_categorical_dtype
 from ..utils.validation import check_sequences, time_mask
@@ -37,49 +38,44 @@ _COMMON_CONSTRAINTS = {
 }
 
 _TASK_NOTES = """**The task.** With labels, ``y`` holds one target per series: class labels
-    (``type_of_target`` binary or multiclass) make it a classification, continuous
-    values a regression. A given ``estimator`` settles the question (a classifier or a
-    regressor). Without labels (every ``y`` None, the common case of an unconditional
-    generator) the task is self-supervised one-step forecasting: for a series of
-    ``L`` steps the target is its last feature at step ``L - 1`` and the input is the
-    series without that step (every feature at steps ``0 .. L - 2``), so every series
-    needs at least 2 steps; this works for variable-length series. Giving some labels
-    but not others is an error.
+(``type_of_target`` binary or multiclass) make it a classification, continuous
+values a regression. A given ``estimator`` settles the question (a classifier or a
+regressor). Without labels (every ``y`` None, the common case of an unconditional
+generator) the task is self-supervised one-step forecasting: for a series of
+``L`` steps the target is its last feature at step ``L - 1`` and the input is the
+series without that step (every feature at steps ``0 .. L - 2``), so every series
+needs at least 2 steps; this works for variable-length series. Giving some labels
+but not others is an error.
 
-    **Mixed-type tables.** DataFrames with categorical columns (``category``,
-    ``object``, ``bool``, ``string``) have those columns one-hot encoded, with the
-    levels of every set together, before the model sees them.
+**Mixed-type tables.** DataFrames with categorical columns (``category``,
+``object``, ``bool``, ``string``) have those columns one-hot encoded, with the
+levels of every set together, before the model sees them.
 
-    **The model.** ``estimator`` is cloned and fitted on NaN-padded float64 arrays
-    ``(n_series, n_timesteps, n_features)``, every set padded to its longest series
-    (or on ``(n_samples, n_features)`` arrays when every set holds tabular rows). The
-    default ``make_pipeline(SeriesFlattener(), RandomForestClassifier(n_estimators=100))``
-    (``RandomForestRegressor`` for regression and forecasting) flattens each series
-    into one row and reads padding as missing values. Scores are in original units."""
+**The model.** ``estimator`` is cloned and fitted on NaN-padded float64 arrays
+``(n_series, n_timesteps, n_features)``, every set padded to its longest series
+(or on ``(n_samples, n_features)`` arrays when every set holds tabular rows). The
+default ``make_pipeline(SeriesFlattener(), RandomForestClassifier(n_estimators=100))``
+(``RandomForestRegressor`` for regression and forecasting) flattens each series
+into one row and reads padding as missing values. Scores are in original units."""
 
 _COMMON_PARAMETERS = """estimator : estimator object, default=None
-        Model to fit (cloned first). None uses a random forest behind a
-        :class:`~sktsgan.preprocessing.SeriesFlattener`, as described above.
-    scoring : str or callable, default=None
-        A scikit-learn scorer name or ``scorer(estimator, X, y)``; greater is better
-        (errors are negated, as in scikit-learn). None uses ``"accuracy"`` for
-        classification and ``"neg_mean_absolute_error"`` otherwise.
-    n_repeats : int, default=1
-        Fits with different seeds: every parameter of ``estimator`` whose name ends in
-        ``random_state`` is set from a seed drawn from ``random_state``. The result is
-        the mean score.
-    return_std : bool, default=False
-        Also return the standard deviation of the score over repeats.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the repeats."""
+    Model to fit (cloned first). None uses a random forest behind a
+    :class:`~sktsgan.preprocessing.SeriesFlattener`, as described above.
+scoring : str or callable, default=None
+    A scikit-learn scorer name or ``scorer(estimator, X, y)``; greater is better
+    (errors are negated, as in scikit-learn). None uses ``"accuracy"`` for
+    classification and ``"neg_mean_absolute_error"`` otherwise.
+n_repeats : int, default=1
+    Fits with different seeds: every parameter of ``estimator`` whose name ends in
+    ``random_state`` is set from a seed drawn from ``random_state``. The result is
+    the mean score.
+return_std : bool, default=False
+    Also return the standard deviation of the score over repeats.
+random_state : int, RandomState instance or None, default=None
+    Seeds the repeats."""
 
 
-def _fill_docstring(function):
-    """Put the shared task notes and parameters into ``function``'s docstring."""
-    function.__doc__ = function.__doc__.format(
-        task_notes=_TASK_NOTES, common_parameters=_COMMON_PARAMETERS
-    )
-    return function
+_fill_docstring = with_snippets(task_notes=_TASK_NOTES, common_parameters=_COMMON_PARAMETERS)
 
 
 def _check_target(y, n_series, name):

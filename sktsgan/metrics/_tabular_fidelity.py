@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..utils._docstrings import with_snippets
 from ..utils._tabular import check_table_pair
 
 _FIDELITY_COLUMNS = [
@@ -26,14 +27,12 @@ _FIDELITY_COLUMNS = [
 ]
 
 _CATEGORICAL_NOTE = """Which columns are categorical: with ``categorical_columns=None`` every
-    column of ``X_real`` of dtype ``category``, ``object``, ``bool`` or ``string`` (as
-    in the tabular samplers), or the names (positions, for arrays) listed. A NaN in a
-    categorical column is a level of its own; numeric columns must be finite."""
+column of ``X_real`` of dtype ``category``, ``object``, ``bool`` or ``string`` (as
+in the tabular samplers), or the names (positions, for arrays) listed. A NaN in a
+categorical column is a level of its own; numeric columns must be finite."""
 
 
-def _fill(function):
-    function.__doc__ = function.__doc__.format(categorical_note=_CATEGORICAL_NOTE)
-    return function
+_fill = with_snippets(categorical_note=_CATEGORICAL_NOTE)
 
 
 def _numeric(column):
@@ -129,8 +128,8 @@ def column_fidelity(X_real, X_synthetic, *, categorical_columns=None):
     >>> import pandas as pd
     >>> from sktsgan.metrics import column_fidelity
     >>> size = np.arange(100.0)
-    >>> real = pd.DataFrame({{"size": size, "colour": ["red"] * 80 + ["blue"] * 20}})
-    >>> fake = pd.DataFrame({{"size": size + 10, "colour": ["red"] * 20 + ["blue"] * 80}})
+    >>> real = pd.DataFrame({"size": size, "colour": ["red"] * 80 + ["blue"] * 20})
+    >>> fake = pd.DataFrame({"size": size + 10, "colour": ["red"] * 20 + ["blue"] * 80})
     >>> fidelity = column_fidelity(real, fake)
     >>> fidelity.round(2).loc[["size", "colour"], ["ks_statistic", "total_variation"]]
             ks_statistic  total_variation
@@ -265,7 +264,7 @@ def correlation_gap(X_real, X_synthetic, *, categorical_columns=None, return_pai
     >>> from sktsgan.metrics import correlation_gap
     >>> rng = np.random.RandomState(0)
     >>> x = rng.normal(size=1000)
-    >>> real = pd.DataFrame({{"x": x, "y": x + 0.5 * rng.normal(size=1000)}})
+    >>> real = pd.DataFrame({"x": x, "y": x + 0.5 * rng.normal(size=1000)})
     >>> correlation_gap(real, real)
     0.0
     >>> independent = real.apply(lambda column: rng.permutation(column.to_numpy()))
