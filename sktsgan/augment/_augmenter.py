@@ -237,13 +237,13 @@ class GANAugmenter(BaseSampler):
         for _ in range(_FILTER_ROUNDS):
             seed = None if seeds is None else draw_seed(seeds)
             X_try, y_try = self.sampler_.sample(len(missing), y=missing, random_state=seed)
+            y_try = np.asarray(y_try)
             n_drawn += len(missing)
-            keep = np.flatnonzero(
-                np.asarray(self.label_filter_.predict(X_try)) == np.asarray(y_try)
-            )
-            kept_X.append(_safe_indexing(X_try, keep))
-            kept_y.append(np.asarray(y_try)[keep])
-            missing = _still_missing(wanted, np.concatenate(kept_y))
+            agrees = np.asarray(self.label_filter_.predict(X_try)) == y_try
+            kept_X.append(_safe_indexing(X_try, np.flatnonzero(agrees)))
+            kept_y.append(y_try[agrees])
+            # each round asks for exactly what is missing: the next asks for what it lost
+            missing = np.sort(y_try[~agrees]).astype(object)
             if len(missing) == 0:
                 break
         self.filter_acceptance_ = sum(len(labels) for labels in kept_y) / n_drawn
@@ -387,13 +387,6 @@ def _make_label_filter(label_filter):
 
         return make_pipeline(SeriesFlattener(resample=True), KNeighborsClassifier(n_neighbors=1))
     return clone(label_filter)
-
-
-def _still_missing(wanted, kept):
-    """The labels of ``wanted`` that ``kept`` does not cover yet, counted per label."""
-    labels, n_wanted = np.unique(wanted, return_counts=True)
-    n_kept = np.array([np.count_nonzero(kept == label) for label in labels])
-    return np.repeat(labels, np.maximum(n_wanted - n_kept, 0)).astype(object)
 
 
 def _is_default_strategy(strategy):

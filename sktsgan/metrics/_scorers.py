@@ -9,6 +9,7 @@ fold ``X`` (and ``y``).
 
 from __future__ import annotations
 
+import inspect
 from numbers import Integral, Real
 
 from sklearn.utils import check_random_state
@@ -33,22 +34,6 @@ _POSTHOC_OPTIONS = {
     "scale": ["boolean"],
     "device": [str],
 }
-# not shown in a scorer's repr when left at these values
-_DEFAULTS = {
-    "n_samples": None,
-    "estimator": None,
-    "scoring": None,
-    "hidden_size": None,
-    "batch_size": 128,
-    "n_repeats": 1,
-    "scale": True,
-    "device": "cpu",
-    "test_size": 0.2,
-}
-
-
-def _equal(a, b):
-    return type(a) is type(b) and a == b
 
 
 class _SamplerScorer:
@@ -69,18 +54,20 @@ class _SamplerScorer:
         the same seeds.
     kwargs : dict
         Options passed on to ``score_func``.
-    name : str
-        The factory's name, for the repr.
+    factory : callable
+        The public function that made the scorer: its name and defaults make the repr.
     """
 
-    def __init__(self, score_func, sign, n_samples, default_n_samples, random_state, kwargs, name):
+    def __init__(
+        self, score_func, sign, n_samples, default_n_samples, random_state, kwargs, factory
+    ):
         self._score_func = score_func
         self._sign = sign
         self._n_samples = n_samples
         self._default_n_samples = default_n_samples
         self._random_state = random_state
         self._kwargs = kwargs
-        self._name = name
+        self._factory = factory
 
     def __call__(self, sampler, X, y=None):
         """Score ``sampler`` on the held-out real data ``X`` (and labels ``y``)."""
@@ -96,16 +83,17 @@ class _SamplerScorer:
         return self._sign * score
 
     def __repr__(self):
-        options = {"n_samples": self._n_samples, **self._kwargs}
+        # as scikit-learn's reprs: only the options changed from the factory's defaults
+        defaults = inspect.signature(self._factory).parameters
         options = {
             key: value
-            for key, value in options.items()
-            if key not in _DEFAULTS or not _equal(value, _DEFAULTS[key])
+            for key, value in {"n_samples": self._n_samples, **self._kwargs}.items()
+            if not (type(value) is type(defaults[key].default) and value == defaults[key].default)
         }
         if self._random_state is not None:
             options["random_state"] = self._random_state
         shown = ", ".join(f"{key}={value!r}" for key, value in options.items())
-        return f"{self._name}({shown})"
+        return f"{self._factory.__name__}({shown})"
 
 
 def _n_fit(sampler, X_real):
@@ -199,7 +187,7 @@ def make_tstr_scorer(estimator=None, scoring=None, *, n_samples=None, n_repeats=
         _n_fit,
         random_state,
         {"estimator": estimator, "scoring": scoring, "n_repeats": n_repeats},
-        "make_tstr_scorer",
+        make_tstr_scorer,
     )
 
 
@@ -272,7 +260,7 @@ def make_discriminative_scorer(
             "scale": scale,
             "device": device,
         },
-        "make_discriminative_scorer",
+        make_discriminative_scorer,
     )
 
 
@@ -334,5 +322,5 @@ def make_predictive_scorer(
         "device": device,
     }
     return _SamplerScorer(
-        _predictive, -1, n_samples, _n_fit, random_state, options, "make_predictive_scorer"
+        _predictive, -1, n_samples, _n_fit, random_state, options, make_predictive_scorer
     )

@@ -489,8 +489,7 @@ class AdversarialNet(NeuralNet):
         What a model file stores of the engine (with :attr:`position_` and the
         history); :meth:`load_component_states` puts it back.
         """
-        components = [*self._modules, *self._criteria, *self._optimizers]
-        return {key: _to_cpu(getattr(self, key + "_").state_dict()) for key in components}
+        return {key: _to_cpu(getattr(self, key + "_").state_dict()) for key in self._components()}
 
     def load_component_states(self, states):
         """Load what :meth:`component_states` returned into this initialised engine.
@@ -498,13 +497,17 @@ class AdversarialNet(NeuralNet):
         A module saved before sampling copies existed (files of sktsgan before the
         moving average) gets copies of its own weights, so it samples as it did.
         """
-        components = [*self._modules, *self._criteria, *self._optimizers]
+        components = self._components()
         if type(states) is not dict or sorted(states) != sorted(components):
             found = sorted(states) if type(states) is dict else type(states).__name__
             raise ValueError(f"the weights are for {found}, the engine has {sorted(components)}")
         for key in components:
             self._load_component(key, states[key])
         return self
+
+    def _components(self):
+        """Names of skorch's modules, criteria and optimisers (``<name>_`` attributes)."""
+        return [*self._modules, *self._criteria, *self._optimizers]
 
     def _load_component(self, key, state):
         component = getattr(self, key + "_")
