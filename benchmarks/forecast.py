@@ -59,6 +59,7 @@ from torch import nn
 from sktsgan import LSTMForecastGAN
 from sktsgan.datasets import load_stocks
 from sktsgan.metrics import crps_ensemble, interval_coverage
+from sktsgan.preprocessing import forecast_pairs
 
 HIDDEN_SIZE = 64
 N_PATHS = 100
@@ -88,14 +89,6 @@ def test_pairs(train, test, window, horizon, stride):
     histories = np.stack([series[s : s + window] for s in starts])
     futures = np.stack([series[s + window : s + window + horizon] for s in starts])
     return histories, futures
-
-
-def training_pairs(train, window, horizon, stride):
-    """The (history, future) pairs LSTMForecastGAN trains on, for the regressor."""
-    span = window + horizon
-    windows = np.lib.stride_tricks.sliding_window_view(train, span, axis=0)
-    windows = windows[::stride].transpose(0, 2, 1)
-    return windows[:, :window], windows[:, window:]
 
 
 class LSTMRegressor(nn.Module):
@@ -130,7 +123,7 @@ def run_method(method, train, histories, periods, args, seed):
         return point, None, time.perf_counter() - start
     if method == "lstm-mse":
         torch.manual_seed(seed)
-        X, y = training_pairs(train, window, horizon, args.train_stride)
+        X, y = forecast_pairs(train[np.newaxis], window, horizon, stride=args.train_stride)
         net = NeuralNetRegressor(
             LSTMRegressor,
             module__n_features=train.shape[1],
@@ -158,7 +151,7 @@ def run_method(method, train, histories, periods, args, seed):
         supervised_weight=weight,
         random_state=seed,
     )
-    model.fit(train)
+    model.fit(train[np.newaxis])  # one long series
     paths = model.sample_paths(histories, n_paths=N_PATHS, random_state=seed)
     point = np.median(paths, axis=1)
     return point, paths, time.perf_counter() - start

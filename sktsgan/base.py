@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
@@ -37,6 +36,7 @@ from .nn import AdversarialNet
 from .nn._reliability import load_checkpoint
 from .utils._docstrings import fill_docstring
 from .utils._random import draw_seed
+from .utils._scaling import fit_series_scaler, scale_series, unscale_series
 from .utils._tabular import TabularEncoder
 from .utils._torch import resolve_device, seeded_torch
 from .utils.validation import (
@@ -137,6 +137,8 @@ class _SamplerMixin:
 
     # fewest training series accepted
     _min_series = 2
+    # how a fit with class labels is called, for messages
+    _fit_with_labels = "fit(X, y)"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -277,14 +279,18 @@ class _SamplerMixin:
             self.class_prior_ = np.bincount(labels.codes) / data.n_series
             self._label_codes = labels.codes
 
-    def _sample_codes(self, n, y, rng):
-        """Integer class codes of the series to draw, or None for an unconditional sampler."""
+    def _sample_codes(self, n, y, rng, *, argument="y"):
+        """Integer class codes of the series to draw, or None for an unconditional sampler.
+
+        ``argument`` names ``y`` in the messages.
+        """
         classes = getattr(self, "classes_", None)
         if classes is None:
             if y is not None:
                 raise ValueError(
-                    f"{type(self).__name__} was fitted without y, so it cannot draw series "
-                    "of a given class; call sample(n) or refit with fit(X, y)."
+                    f"{type(self).__name__} was fitted without class labels, so it cannot "
+                    f"draw series of a given class; call sample(n) or refit with "
+                    f"{self._fit_with_labels}."
                 )
             return None
         if y is None:
@@ -292,7 +298,8 @@ class _SamplerMixin:
         labels = [y] * n if np.ndim(y) == 0 else list(np.asarray(y, dtype=object).ravel())
         if np.ndim(y) > 1 or len(labels) != n:
             raise ValueError(
-                f"y must be one label or {n} labels (one per sample), got shape {np.shape(y)}."
+                f"{argument} must be one label or {n} labels (one per sample), got shape "
+                f"{np.shape(y)}."
             )
         index = {label: code for code, label in enumerate(classes.tolist())}
         unknown = {label for label in labels if label not in index}
@@ -397,7 +404,10 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted sampler.
         """
-        data, input_format, labels = self._read_training_data(X, y)
+        return self._fit_data(*self._read_training_data(X, y))
+
+    def _fit_data(self, data, input_format, labels):
+        """``fit`` on checked data: what ``_read_training_data`` returns."""
         device = resolve_device(self.device)
         fingerprint = self._fingerprint(data, labels)
         resume = self._resume_state(fingerprint, device) if self.warm_start else None
@@ -611,22 +621,14 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _fit_scaling(self, data):
         """Learn the per-feature min-max scaling ``scaler_`` of the training steps."""
-        self.scaler_ = MinMaxScaler().fit(data.valid_steps())
+        self.scaler_ = fit_series_scaler(data)
 
     def _training_tensors(self, data, labels, device):
         """The device tensors ``x``, ``mask`` and (with labels) ``condition``."""
-        n, t, d = data.values.shape
-        # Scaled straight into float32, a chunk at a time: the only full copy of the
-        # data that fit holds is the training tensor itself (MinMaxScaler.transform
-        # would make a float64 copy first). Same arithmetic, so the same values.
-        scaled = np.empty((n, t, d), dtype=np.float32)
-        chunk = max(1, _STEPS_PER_SAMPLING_CHUNK // t)
-        for start in range(0, n, chunk):
-            block = data.values[start : start + chunk] * self.scaler_.scale_
-            block += self.scaler_.min_
-            scaled[start : start + chunk] = block
-        mask = time_mask(data.lengths, t)
-        scaled[~mask] = 0.0
+        # straight into float32: the only full copy of the data that fit holds is the
+        # training tensor itself
+        scaled = scale_series(self.scaler_, data.values, data.lengths)
+        mask = time_mask(data.lengths, data.n_timesteps)
         tensors = {
             "x": torch.from_numpy(scaled).to(device),
             "mask": torch.from_numpy(mask).to(device, torch.float32),
@@ -639,19 +641,16 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         """Generate scaled series in chunks and map them back to original units."""
         t, d = self.n_timesteps_, self.n_features_in_
         out = np.empty((n, t, d), dtype=sample_dtype(self._input_format))
-        low, high = self.scaler_.data_min_, self.scaler_.data_max_
         chunks = self._generated_chunks(
             n, codes, max(1, _STEPS_PER_SAMPLING_CHUNK // t), seed,
-            lambda module, m, condition: module.generate(m, t, condition),
+            lambda module, start, stop, condition: module.generate(stop - start, t, condition),
         )  # fmt: skip
         for start, stop, scaled in chunks:
-            values = self.scaler_.inverse_transform(scaled.reshape(-1, d))
-            # Constant features have no range to scale into: clipping pins them.
-            out[start:stop] = np.clip(values, low, high).reshape(stop - start, t, d)
+            out[start:stop] = unscale_series(self.scaler_, scaled)
         return out
 
     def _generated_chunks(self, n, codes, chunk, seed, generate):
-        """Yield ``(start, stop, samples)``: ``generate(module, m, condition)`` per chunk.
+        """Yield ``(start, stop, samples)``: ``generate(module, start, stop, condition)``.
 
         Seeded, in inference mode, the class condition of each chunk built from
         ``codes``; samples come back as numpy arrays.
@@ -665,7 +664,7 @@ class BaseSequenceSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
                 condition = None
                 if codes is not None:
                     condition = _one_hot(codes[start:stop], len(self.classes_), device)
-                yield start, stop, generate(module, stop - start, condition).cpu().numpy()
+                yield start, stop, generate(module, start, stop, condition).cpu().numpy()
 
 
 def _one_hot(codes, n_classes, device):
@@ -835,7 +834,8 @@ class BaseTabularSampler(BaseSequenceSampler):
         encoded = np.empty((n, width), dtype=np.float32)
         chunks = self._generated_chunks(
             n, codes, max(1, self._values_per_sampling_chunk // width),
-            draw_seed(rng), lambda module, m, condition: module.generate(m, condition),
+            draw_seed(rng),
+            lambda module, start, stop, condition: module.generate(stop - start, condition),
         )  # fmt: skip
         for start, stop, rows in chunks:
             encoded[start:stop] = rows

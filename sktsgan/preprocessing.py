@@ -10,7 +10,8 @@ of columns whatever the series' lengths. :class:`TabularEncoder` is the reversib
 encoding of a mixed-type table (scaled numbers, one-hot categories) that the tabular
 samplers learn in. :class:`CandlestickEncoder` is a reversible encoding of price bars
 that keeps generated High and Low on the right side of Open and Close (use it through
-:class:`sktsgan.TransformedSampler`).
+:class:`sktsgan.TransformedSampler`). :func:`forecast_pairs` cuts (history, future)
+pairs from series: what :class:`sktsgan.LSTMForecastGAN` learns from and is scored on.
 """
 
 from __future__ import annotations
@@ -32,9 +33,16 @@ from sklearn.utils.validation import (
 
 from ._candlestick import CandlestickEncoder
 from .utils._tabular import TabularEncoder
+from .utils._windows import sliding_pairs
 from .utils.validation import SequenceData, _check_columns, check_sequences
 
-__all__ = ["CandlestickEncoder", "SeriesFlattener", "SeriesSummary", "TabularEncoder"]
+__all__ = [
+    "CandlestickEncoder",
+    "SeriesFlattener",
+    "SeriesSummary",
+    "TabularEncoder",
+    "forecast_pairs",
+]
 
 
 class SeriesFlattener(TransformerMixin, BaseEstimator):
@@ -412,6 +420,76 @@ class SeriesSummary(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
         return tags
+
+
+def forecast_pairs(X, window, horizon, *, stride=1, id_column=None, time_column=None):
+    """Cut (history, future) pairs from series, for a forecaster's ``fit(X, y)``.
+
+    The pairs are the ones :class:`sktsgan.LSTMForecastGAN` cuts itself in ``fit(X)``;
+    as arrays, they go to ``fit(X, y)``, ``score(X, y)``, ``cross_val_score`` or
+    ``GridSearchCV`` like any regression data set. Pairs cut with a ``stride`` below
+    ``window + horizon`` overlap: to estimate how well a model forecasts the future,
+    split by time (:class:`~sklearn.model_selection.TimeSeriesSplit`, or cut the pairs
+    of a held-out later part separately) rather than shuffling them.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_series, n_timesteps, n_features), list of series or \
+            long DataFrame
+        Series in any of the samplers' 3-D formats (one long series is
+        ``series[np.newaxis]``); a series shorter than ``window + horizon`` gives no
+        pair.
+    window : int
+        Steps of each history.
+    horizon : int
+        Steps of each future.
+    stride : int, default=1
+        Steps between the starts of successive pairs of a series.
+    id_column, time_column : str, default=None
+        For a long DataFrame: the column naming each series, and the one ordering its
+        steps.
+
+    Returns
+    -------
+    X_history : ndarray of shape (n_pairs, window, n_features)
+        The histories, float64, series after series.
+    Y_future : ndarray of shape (n_pairs, horizon, n_features)
+        The step after each history's last and the ``horizon - 1`` that follow.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.preprocessing import forecast_pairs
+    >>> series = np.arange(6.0).reshape(1, 6, 1)
+    >>> X_history, Y_future = forecast_pairs(series, window=3, horizon=2)
+    >>> X_history[..., 0].tolist(), Y_future[..., 0].tolist()
+    ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]], [[3.0, 4.0], [4.0, 5.0]])
+    """
+    for name, value in (("window", window), ("horizon", horizon), ("stride", stride)):
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    data, input_format = check_sequences(
+        X,
+        id_column=id_column,
+        time_column=time_column,
+        estimator_name="forecast_pairs",
+        min_series=1,
+    )
+    if input_format.kind in ("tabular", "frame"):
+        raise ValueError(
+            "X is 2-D: sktsgan reads a 2-D array or a wide DataFrame as tabular rows, which "
+            "have no steps to cut. Pass one long series as X[np.newaxis] (shape (1, "
+            "n_timesteps, n_features)), or several series in a 3-D format."
+        )
+    span = window + horizon
+    windows, _ = sliding_pairs(data.values, data.lengths, span, stride)
+    if not len(windows):
+        raise ValueError(
+            f"No series in X is long enough for one pair: window={window} + "
+            f"horizon={horizon} = {span} steps are needed, and the longest series has "
+            f"{int(data.lengths.max())}."
+        )
+    return windows[:, :window].copy(), windows[:, window:].copy()
 
 
 def _slope(values, lengths):

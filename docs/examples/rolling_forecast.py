@@ -50,7 +50,7 @@ def main(n_epochs=30, path="rolling_forecast.png"):
 
     window, horizon = 42, 10
     model = LSTMForecastGAN(window=window, horizon=horizon, n_epochs=n_epochs, random_state=0)
-    model.fit(train)
+    model.fit(train[np.newaxis])  # one long series
     starts, quantiles = rolling_forecast(rest, model, window, horizon)
     futures = np.stack([rest[s + window : s + window + horizon] for s in starts])
     mae = float(np.mean(np.abs(quantiles[1] - futures)))

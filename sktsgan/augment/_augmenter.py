@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from numbers import Real
 
@@ -218,7 +219,7 @@ class GANAugmenter(BaseSampler):
             X_new = self.sampler_.sample(self.n_synthetic_, random_state=sample_seed)
             return _concatenate(X, X_new), None
 
-        self.sampler_ = sampler.fit(X, y)
+        self.sampler_ = _fit_with_labels(sampler, X, y)
         wanted = np.concatenate(
             [np.full(n, label, dtype=object) for label, n in counts.items() if n > 0]
         )
@@ -405,3 +406,11 @@ def _concatenate(X, X_new):
     if isinstance(X, np.ndarray):
         return np.concatenate([X, np.asarray(X_new, dtype=X.dtype)])
     return [*X, *X_new]
+
+
+def _fit_with_labels(sampler, X, labels):
+    """``sampler.fit(X, labels)``; ``fit(X, labels=...)`` for a sampler whose ``fit`` has
+    that keyword (LSTMForecastGAN, whose ``y`` is the futures)."""
+    if "labels" in inspect.signature(sampler.fit).parameters:
+        return sampler.fit(X, labels=labels)
+    return sampler.fit(X, labels)

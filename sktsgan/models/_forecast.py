@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
@@ -15,10 +16,14 @@ from torch import nn
 from ..base import BaseSequenceSampler, _one_hot
 from ..nn import RecurrentNetwork, crps_loss, with_condition
 from ..utils._random import draw_seed
+from ..utils._scaling import scale_series, unscale_series
 from ..utils._torch import seeded_torch
+from ..utils._windows import sliding_pairs
 from ..utils.validation import (
-    _check_columns,
-    _check_numeric_columns,
+    SequenceData,
+    _is_collection_of_series,
+    check_fitted_sequences,
+    check_labels,
     check_n_samples,
     check_sequences,
 )
@@ -73,14 +78,18 @@ class ForecastNetworks(nn.Module):
             "generator": generator,
         }
 
-    def forecast(self, history, condition=None):
-        """One drawn future ``(batch, horizon, n_features)`` for each history."""
-        return self.draw(history, condition, 1)[:, 0]
+    def forecast(self, history, condition=None, noise=None):
+        """One drawn future ``(batch, horizon, n_features)`` for each history.
 
-    def draw(self, history, condition=None, n_paths=1):
+        ``noise`` ``(batch, horizon, latent_dim)`` is drawn when None.
+        """
+        return self.draw(history, condition, 1, noise)[:, 0]
+
+    def draw(self, history, condition=None, n_paths=1, noise=None):
         """``n_paths`` futures ``(batch, n_paths, horizon, n_features)`` per history.
 
-        The history is encoded once; its state starts every path's decoder.
+        The history is encoded once; its state starts every path's decoder. ``noise``
+        ``(batch * n_paths, horizon, latent_dim)`` is drawn when None.
         """
         batch = len(history)
         _, state = self.encoder(with_condition(history, condition))
@@ -91,7 +100,10 @@ class ForecastNetworks(nn.Module):
             state = tuple(s.repeat_interleave(n_paths, dim=1) for s in state)
             if condition is not None:
                 condition = condition.repeat_interleave(n_paths, dim=0)
-        noise = torch.randn(batch * n_paths, self.horizon, self.latent_dim, device=history.device)
+        if noise is None:
+            noise = torch.randn(
+                batch * n_paths, self.horizon, self.latent_dim, device=history.device
+            )
         steps, _ = self.decoder(with_condition(noise, condition), state)
         change = self.readout(steps).reshape(batch, n_paths, self.horizon, -1)
         return history[:, None, -1:, :] + location + change
@@ -181,12 +193,32 @@ class LSTMForecastGAN(BaseSequenceSampler):
     forward from real history windows into whole synthetic series, to augment a data
     set like the other samplers.
 
-    **Data.** ``X`` is one long series ``(n_timesteps, n_features)`` (a 2-D array or a
-    DataFrame with one row per step; unlike the other samplers, which read 2-D input as
-    tabular rows), or a set of series in any of the samplers' 3-D formats, ragged
-    allowed. Series shorter than ``window + horizon`` give no training pair. Histories
-    passed to the prediction methods are read the same way (the last ``window`` valid
-    steps of each).
+    **Data.** ``fit`` learns from (history, future) pairs, given in one of two ways:
+
+    - ``fit(X)``: ``X`` is a set of whole series in any of the samplers' 3-D formats
+      (a 3-D array ``(n_series, n_timesteps, n_features)``, NaN-padded or a list of
+      series of different lengths, a long DataFrame with ``id_column``); the pairs are
+      cut from every series with ``stride`` (series shorter than ``window + horizon``
+      give none). One long series is the array ``series[np.newaxis]``.
+    - ``fit(X, y)``, as a scikit-learn regressor: ``X`` holds the histories ``(n,
+      n_steps, n_features)`` (the last ``window`` valid steps of each are read) and
+      ``y`` the real futures ``(n, horizon, n_features)``, one pair per row. This is
+      what ``cross_val_score(model, X, y)`` and ``GridSearchCV`` split, and
+      :meth:`score` scores; :func:`sktsgan.preprocessing.forecast_pairs` cuts such
+      pairs from series.
+
+    Class labels, one per series (or per pair), go to ``labels=`` (in :meth:`fit`,
+    :meth:`predict`, :meth:`predict_quantiles`, :meth:`sample_paths` and
+    :meth:`score`) and condition the generator. :meth:`sample` keeps the contract of
+    every sampler: ``sample(n, y=None)``, with ``y`` the classes of the series to draw.
+    A 2-D array or a wide DataFrame is refused: every sampler in sktsgan reads those as
+    tabular rows, which have no steps to forecast.
+
+    **Privacy.** :meth:`sample` starts every series it draws with a real history
+    window of the training data (the first ``window`` steps of a training series, or of
+    a training history), then rolls the generator forward from it. Those steps are
+    copies of training data: do not share sampled series where the training series must
+    stay private.
 
     Parameters
     ----------
@@ -284,12 +316,23 @@ class LSTMForecastGAN(BaseSequenceSampler):
     >>> import numpy as np
     >>> from sktsgan import LSTMForecastGAN
     >>> t = np.arange(300.0)
-    >>> series = np.sin(t / 5)[:, None]  # one long series, one feature
+    >>> series = np.sin(t / 5)[np.newaxis, :, np.newaxis]  # one series, one feature
     >>> model = LSTMForecastGAN(window=12, horizon=3, n_epochs=2, random_state=0)
-    >>> model.fit(series).predict(series[-12:]).shape
-    (3, 1)
-    >>> model.sample_paths(series[-12:], n_paths=20).shape
-    (20, 3, 1)
+    >>> model.fit(series).predict(series[:, -12:]).shape
+    (1, 3, 1)
+    >>> model.sample_paths(series[:, -12:], n_paths=20).shape
+    (1, 20, 3, 1)
+
+    As a regressor on (history, future) pairs, cross-validated:
+
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from sktsgan.preprocessing import forecast_pairs
+    >>> X, y = forecast_pairs(series, window=12, horizon=3, stride=3)
+    >>> X.shape, y.shape
+    ((96, 12, 1), (96, 3, 1))
+    >>> model = LSTMForecastGAN(window=12, horizon=3, n_epochs=1, random_state=0)
+    >>> cross_val_score(model, X, y, cv=3).shape
+    (3,)
     """
 
     _divergence_advice = DIVERGENCE_ADVICE
@@ -310,6 +353,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
     _auto_batch_size = 256
     _example_name = "(history, future) pairs in X"
     _min_series = 1
+    _fit_with_labels = "fit(X, labels=...)"
 
     def __init__(
         self,
@@ -366,27 +410,58 @@ class LSTMForecastGAN(BaseSequenceSampler):
 
     # -- fitting ---------------------------------------------------------------------
 
-    def fit(self, X, y=None):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, *, labels=None):
         """Learn the distribution of the next ``horizon`` steps given ``window`` steps.
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features) or (n_series, n_timesteps, \
-                n_features), list of series or DataFrame
-            One long series, or a set of series; see the class docstring.
-        y : array-like of shape (n_series,), default=None
-            Class labels, one per series (not per step); condition the generator.
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series \
+                or long DataFrame
+            Without ``y``: whole series, the training pairs are cut from them. With
+            ``y``: one history per row (its last ``window`` valid steps are read).
+        y : array-like of shape (n_series, horizon, n_features), default=None
+            The real future of each history in ``X``.
+        labels : array-like of shape (n_series,), default=None
+            Class labels, one per series of ``X``; condition the generator.
 
         Returns
         -------
         self : object
             The fitted forecaster.
         """
-        X, columns = _as_series_set(X, self.id_column)
-        super().fit(X, y)
-        if columns is not None and all(isinstance(c, str) for c in columns):
-            self.feature_names_in_ = np.asarray(columns, dtype=object)
-        return self
+        if y is None:
+            data, input_format = self._read_series(X, "X", min_series=1)
+        else:
+            data, input_format = self._read_pairs(X, y)
+        label_info = None
+        if labels is not None:
+            label_info = check_labels(labels, data.n_series, estimator_name=type(self).__name__)
+        return self._fit_data(data, input_format, label_info)
+
+    def _read_pairs(self, X, y):
+        """Histories and their futures, joined into series of ``window + horizon`` steps."""
+        if _looks_like_labels(y):
+            raise ValueError(
+                f"y must hold the real futures, an array (n_series, horizon={self.horizon}, "
+                f"n_features); got one value per series ({np.shape(y)}). "
+                f"{type(self).__name__} takes class labels as fit(X, labels=labels)."
+            )
+        histories, input_format = self._read_series(X, "X", min_series=1)
+        futures, _ = self._read_series(y, "y", min_series=1)
+        n, d = histories.n_series, histories.n_features
+        expected = (n, self.horizon, d)
+        found = (futures.n_series, futures.n_timesteps, futures.n_features)
+        if found != expected or futures.is_ragged:
+            raise ValueError(
+                f"y must hold the real future of each history in X, shape {expected} "
+                f"(n_series, horizon, n_features), without padding; got {found}"
+                f"{' with padded futures' if futures.is_ragged else ''}. Set horizon to the "
+                "length of the futures, or pass y=None to fit on whole series."
+            )
+        values = np.concatenate([self._last_windows(histories, "X"), futures.values], axis=1)
+        lengths = np.full(n, self.window + self.horizon, dtype=np.int64)
+        return SequenceData(values, lengths), input_format
 
     def _engine_params(self, n_features, n_classes):
         return {
@@ -418,21 +493,14 @@ class LSTMForecastGAN(BaseSequenceSampler):
     def _training_tensors(self, data, labels, device):
         """Every (history, future) pair of every series, scaled, as one tensor."""
         span = self.window + self.horizon
-        scaled = self._scale(data.values)
-        pairs, owners = [], []
-        for i, length in enumerate(data.lengths):
-            if length < span:
-                continue
-            windows = np.lib.stride_tricks.sliding_window_view(scaled[i, :length], span, axis=0)
-            pairs.append(windows[:: self.stride].transpose(0, 2, 1))
-            owners.append(np.full(len(pairs[-1]), i))
-        if not pairs:
+        scaled = scale_series(self.scaler_, data.values, dtype=np.float64)
+        pairs, owners = sliding_pairs(scaled, data.lengths, span, self.stride)
+        if not len(pairs):
             raise ValueError(
                 f"No series in X is long enough for one training pair: window={self.window} "
                 f"+ horizon={self.horizon} = {span} steps are needed, and the longest series "
                 f"has {int(data.lengths.max())}. Pass longer series or lower window/horizon."
             )
-        pairs, owners = np.concatenate(pairs), np.concatenate(owners)
         self.n_pairs_ = len(pairs)
         # real history windows to start sampled series from, per training series
         self._seeds = scaled[:, : self.window].astype(np.float32)
@@ -445,96 +513,111 @@ class LSTMForecastGAN(BaseSequenceSampler):
             tensors["condition"] = _one_hot(labels.codes[owners], len(labels.classes), device)
         return tensors
 
-    def _scale(self, values):
-        n, t, d = values.shape
-        return self.scaler_.transform(values.reshape(-1, d)).reshape(n, t, d)
-
     # -- forecasting -----------------------------------------------------------------
 
-    def sample_paths(self, X_history, n_paths=100, y=None, *, random_state=None):
+    def sample_paths(self, X, n_paths=100, *, labels=None, random_state=None):
         """Draw ``n_paths`` futures for each history.
 
         Parameters
         ----------
-        X_history : array-like of shape (n_timesteps, n_features) or (n, n_timesteps, \
-                n_features), or list of series
-            One history or several, each at least ``window`` valid steps long; the last
-            ``window`` steps of each are used.
+        X : array-like of shape (n, n_timesteps, n_features), list of series or long \
+                DataFrame
+            Histories, each at least ``window`` valid steps long; the last ``window``
+            steps of each are read.
         n_paths : int, default=100
             Futures per history.
-        y : label or array-like of shape (n,), default=None
-            For a model fitted with ``y``: the class of each history (or one label for
-            all). Required then.
+        labels : label or array-like of shape (n,), default=None
+            For a model fitted with ``labels``: the class of each history (or one label
+            for all). Required then.
         random_state : int, RandomState instance or None, default=None
             Seed for this draw; None continues the model's own stream.
 
         Returns
         -------
         paths : ndarray of shape (n, n_paths, horizon, n_features)
-            In original units; ``(n_paths, horizon, n_features)`` for one 2-D history.
+            In original units.
         """
         check_is_fitted(self, "engine_")
-        histories, single = self._check_history(X_history)
+        histories = self._check_history(X)
         n_paths = check_n_samples(
             n_paths,
             bytes_per_sample=len(histories) * self.horizon * self.n_features_in_ * 8,
             name="n_paths",
         )
-        codes = self._history_codes(y, len(histories))
         rng = self._sampling_rng if random_state is None else check_random_state(random_state)
+        return self._paths(histories, labels, n_paths, draw_seed(rng))
+
+    def _paths(self, histories, labels, n_paths, seed, *, common_noise=False):
+        """Drawn futures ``(n, n_paths, horizon, d)`` in original units.
+
+        With ``common_noise``, path ``j`` of every history is driven by the same noise
+        (common random numbers): the paths of a history then do not depend on the
+        other histories drawn with it.
+        """
+        codes = self._history_codes(labels, len(histories))
         repeated = np.repeat(histories, n_paths, axis=0)
         repeated_codes = None if codes is None else np.repeat(codes, n_paths)
-        futures = self._forecast(repeated, repeated_codes, seed=draw_seed(rng))
-        paths = self._unscale(futures).reshape(len(histories), n_paths, self.horizon, -1)
-        return paths[0] if single else paths
+        noise = None
+        if common_noise:
+            module = self.engine_.module_
+            shape = (n_paths, module.horizon, module.latent_dim)
+            with seeded_torch(seed, self.engine_.device):
+                noise = torch.randn(shape, device=self.engine_.device)
+        futures = self._forecast(repeated, repeated_codes, seed=seed, noise=noise)
+        paths = unscale_series(self.scaler_, futures.astype(np.float64), clip=False)
+        return paths.reshape(len(histories), n_paths, self.horizon, -1)
 
-    def predict_quantiles(
-        self, X_history, quantiles=(0.1, 0.5, 0.9), y=None, *, random_state=None
-    ):
+    def predict_quantiles(self, X, quantiles=(0.1, 0.5, 0.9), *, labels=None, random_state=None):
         """Quantiles of the drawn futures, per step and feature.
 
         Parameters
         ----------
-        X_history : array-like
+        X : array-like
             Histories, as for :meth:`sample_paths`.
         quantiles : sequence of float in [0, 1], default=(0.1, 0.5, 0.9)
-        y : label or array-like, default=None
-            Classes of the histories, for a model fitted with ``y``.
+            The quantiles to return.
+        labels : label or array-like, default=None
+            Classes of the histories, for a model fitted with ``labels``.
         random_state : int, RandomState instance or None, default=None
+            Seed of the drawn futures; None continues the model's own stream.
 
         Returns
         -------
         ndarray of shape (n_quantiles, n, horizon, n_features)
-            Quantile axis first, as :func:`numpy.quantile` puts it;
-            ``(n_quantiles, horizon, n_features)`` for one 2-D history. Based on
-            ``n_draws`` paths per history.
+            Quantile axis first, as :func:`numpy.quantile` puts it. Based on ``n_draws``
+            paths per history, driven by the same ``n_draws`` noise vectors for every
+            history (common random numbers): the quantiles of a history do not depend
+            on the other histories in ``X`` or their order.
         """
         quantiles = np.asarray(quantiles, dtype=float)
         if quantiles.ndim != 1 or np.any((quantiles < 0) | (quantiles > 1)):
             raise ValueError(
                 f"quantiles must be a sequence of numbers in [0, 1], got {quantiles}."
             )
-        paths = self.sample_paths(X_history, self.n_draws, y, random_state=random_state)
+        check_is_fitted(self, "engine_")
+        histories = self._check_history(X)
+        rng = self._sampling_rng if random_state is None else check_random_state(random_state)
+        paths = self._paths(histories, labels, self.n_draws, draw_seed(rng), common_noise=True)
         return np.quantile(paths, quantiles, axis=-3)
 
-    def predict(self, X_history, y=None):
+    def predict(self, X, *, labels=None):
         """Point forecasts: the median of ``n_draws`` drawn futures.
 
         Parameters
         ----------
-        X_history : array-like
+        X : array-like
             Histories, as for :meth:`sample_paths`.
-        y : label or array-like, default=None
-            Classes of the histories, for a model fitted with ``y``.
+        labels : label or array-like, default=None
+            Classes of the histories, for a model fitted with ``labels``.
 
         Returns
         -------
         ndarray of shape (n, horizon, n_features)
-            ``(horizon, n_features)`` for one 2-D history.
+            The same for the same histories: the draws are seeded.
         """
-        return self.predict_quantiles(X_history, (0.5,), y, random_state=0)[0]
+        return self.predict_quantiles(X, (0.5,), labels=labels, random_state=0)[0]
 
-    def score(self, X, y, labels=None):
+    def score(self, X, y, *, labels=None):
         """Negative mean absolute error of :meth:`predict` (greater is better).
 
         Parameters
@@ -542,16 +625,16 @@ class LSTMForecastGAN(BaseSequenceSampler):
         X : array-like
             Histories, as for :meth:`sample_paths`.
         y : array-like of shape (n, horizon, n_features)
-            The real futures (``(horizon, n_features)`` for one 2-D history).
+            The real futures.
         labels : label or array-like, default=None
-            Classes of the histories, for a model fitted with class labels.
+            Classes of the histories, for a model fitted with ``labels``.
 
         Returns
         -------
         score : float
             ``-mean(|y - predict(X)|)`` in original units.
         """
-        predicted = self.predict(X, labels)
+        predicted = self.predict(X, labels=labels)
         y = np.asarray(y, dtype=float)
         if y.shape != predicted.shape:
             raise ValueError(
@@ -576,89 +659,98 @@ class LSTMForecastGAN(BaseSequenceSampler):
             starts = rng.choice(owners, size=n)
         series = self._seeds[starts]
         while series.shape[1] < self.n_timesteps_:
-            future = self._forecast(
-                series[:, -self.window :], codes, seed=draw_seed(rng), scaled=True
-            )
+            future = self._forecast(series[:, -self.window :], codes, seed=draw_seed(rng))
             series = np.concatenate([series, future], axis=1)
-        values = self._unscale(series[:, : self.n_timesteps_])
         # as the other samplers do: within the training range (constant features pinned)
-        return np.clip(values, self.scaler_.data_min_, self.scaler_.data_max_)
+        return unscale_series(self.scaler_, series[:, : self.n_timesteps_].astype(np.float64))
 
-    def _forecast(self, histories, codes, *, seed, scaled=False):
-        """One drawn future per (scaled if ``scaled``) history, in the scaled space."""
-        module = self.engine_.module_
-        device = self.engine_.device
-        module.eval()
-        if not scaled:
-            histories = self._scale(histories).astype(np.float32)
+    def _forecast(self, histories, codes, *, seed, noise=None):
+        """One drawn future per scaled history ``(n, window, d)``, in the scaled space.
+
+        ``noise`` (``(k, horizon, latent_dim)``): history ``i`` is driven by row ``i % k``;
+        None draws new noise for every history.
+        """
         out = np.empty((len(histories), self.horizon, self.n_features_in_), dtype=np.float32)
-        with seeded_torch(seed, device), torch.inference_mode():
-            for start in range(0, len(histories), _FORECAST_CHUNK):
-                stop = min(len(histories), start + _FORECAST_CHUNK)
-                history = torch.as_tensor(histories[start:stop], device=device)
-                condition = None
-                if codes is not None:
-                    condition = _one_hot(codes[start:stop], len(self.classes_), device)
-                out[start:stop] = module.forecast(history, condition).cpu().numpy()
-        return out
+        device = self.engine_.device
 
-    def _unscale(self, scaled):
-        shape = scaled.shape
-        d = self.n_features_in_
-        values = self.scaler_.inverse_transform(scaled.reshape(-1, d).astype(np.float64))
-        return values.reshape(shape)
+        def forecast(module, start, stop, condition):
+            history = torch.as_tensor(histories[start:stop], device=device)
+            rows = None if noise is None else noise[torch.arange(start, stop) % len(noise)]
+            return module.forecast(history, condition, rows)
+
+        for start, stop, future in self._generated_chunks(
+            len(histories), codes, _FORECAST_CHUNK, seed, forecast
+        ):
+            out[start:stop] = future
+        return out
 
     # -- input checks ----------------------------------------------------------------
 
-    def _check_history(self, X_history):
-        """The last ``window`` steps of each history ``(n, window, d)``; one 2-D history?"""
-        single = _is_single_series(X_history, self.id_column)
-        X_history, _ = _as_series_set(X_history, self.id_column)
-        data, _ = check_sequences(
-            X_history,
+    def _read_series(self, X, what, *, min_series):
+        """Check ``X`` as series in any 3-D format; 2-D (tabular) input is refused."""
+        name = type(self).__name__
+        if _is_tabular(X, self.id_column):
+            raise ValueError(
+                f"{name} reads series, and {what} is 2-D: sktsgan reads a 2-D array or a "
+                "wide DataFrame as tabular rows, which have no steps to forecast. Pass one "
+                f"long series as a 3-D array, {what}[np.newaxis] (shape (1, n_timesteps, "
+                "n_features)), or as a list of one series; several series as a 3-D array, "
+                "a list of series or a long DataFrame with id_column."
+            )
+        return check_sequences(
+            X,
             id_column=self.id_column,
             time_column=self.time_column,
-            estimator_name=type(self).__name__,
-            min_series=1,
+            estimator_name=name,
+            min_series=min_series,
         )
-        if data.n_features != self.n_features_in_:
-            raise ValueError(
-                f"X_history has {data.n_features} features, but {type(self).__name__} was "
-                f"fitted with {self.n_features_in_}."
-            )
+
+    def _last_windows(self, data, what):
+        """The last ``window`` valid steps of each series, ``(n, window, d)``."""
         short = np.flatnonzero(data.lengths < self.window)
         if len(short):
             raise ValueError(
-                f"Each history needs at least window={self.window} steps; history "
-                f"{short[0]} has {data.lengths[short[0]]}. Pass longer histories."
+                f"Each history in {what} needs at least window={self.window} steps; "
+                f"history {short[0]} has {data.lengths[short[0]]}. Pass longer histories."
             )
         index = data.lengths[:, None] - self.window + np.arange(self.window)
-        histories = np.take_along_axis(data.values, index[:, :, None], axis=1)
-        return histories, single
+        return np.take_along_axis(data.values, index[:, :, None], axis=1)
 
-    def _history_codes(self, y, n):
-        if getattr(self, "classes_", None) is not None and y is None:
+    def _check_history(self, X):
+        """Scaled float32 histories ``(n, window, d)`` for the prediction methods."""
+        if _is_tabular(X, self.id_column):
+            self._read_series(X, "X", min_series=1)  # raises, naming the fix
+        data, _ = check_fitted_sequences(self, X)
+        return scale_series(self.scaler_, self._last_windows(data, "X"))
+
+    def _history_codes(self, labels, n):
+        fitted_with_labels = getattr(self, "classes_", None) is not None
+        if fitted_with_labels and labels is None:
             raise ValueError(
-                f"{type(self).__name__} was fitted with class labels: pass y, the class of "
-                "each history (or one label for all)."
+                f"{type(self).__name__} was fitted with class labels: pass labels, the class "
+                "of each history (or one label for all)."
             )
-        return self._sample_codes(n, y, np.random.RandomState(0))
+        if not fitted_with_labels and labels is not None:
+            raise ValueError(
+                f"{type(self).__name__} was fitted without labels, so it cannot forecast for "
+                "a given class; leave labels=None or refit with fit(X, labels=...)."
+            )
+        return self._sample_codes(n, labels, np.random.RandomState(0), argument="labels")
 
 
-def _is_single_series(X, id_column):
+def _is_tabular(X, id_column):
+    """Whether ``X`` is what sktsgan reads as tabular rows: 2-D, or a wide DataFrame."""
     if isinstance(X, pd.DataFrame):
         return id_column is None
-    if isinstance(X, list):
-        return False
+    if isinstance(X, (list, tuple)):
+        return len(X) > 0 and not _is_collection_of_series(X) and np.ndim(X) == 2
     return np.ndim(X) == 2
 
 
-def _as_series_set(X, id_column):
-    """One long series (2-D array or wide DataFrame) becomes a set of one series."""
-    if not _is_single_series(X, id_column):
-        return X, None
-    if isinstance(X, pd.DataFrame):
-        _check_columns(X)
-        _check_numeric_columns(X)
-        return X.to_numpy(dtype=np.float64, na_value=np.nan)[np.newaxis], list(X.columns)
-    return np.asarray(X)[np.newaxis], None
+def _looks_like_labels(y):
+    """Whether ``y`` holds one value per series (class labels), not futures."""
+    if isinstance(y, pd.Series):
+        return True
+    if isinstance(y, (list, tuple)):
+        return all(np.ndim(value) == 0 for value in y)
+    return not isinstance(y, pd.DataFrame) and np.ndim(y) == 1

@@ -23,6 +23,7 @@ from ..nn import (
     moment_loss,
     with_condition,
 )
+from ..utils._scaling import scale_series
 from ..utils.validation import check_fitted_sequences, time_mask
 
 
@@ -554,7 +555,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         The series are scaled with ``scaler_``; ``latent`` is a float64 array
         ``(stop - start, n_timesteps, hidden_size)``, arbitrary past each length.
         """
-        n, t, d = data.values.shape
+        n, t = data.values.shape[:2]
         # In double precision: float32 kernels round differently with the layout of a
         # batch, and a series' features should not depend on the series beside it.
         embedder = copy.deepcopy(self.engine_.module_.embedder).double().eval()
@@ -563,8 +564,8 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
             for start in range(0, n, chunk):
                 stop = min(n, start + chunk)
                 values, lengths = data.values[start:stop], data.lengths[start:stop]
-                scaled = self.scaler_.transform(values.reshape(-1, d)).reshape(values.shape)
-                scaled[~time_mask(lengths, t)] = 0.0  # as in training
+                # padding set to 0, as in training
+                scaled = scale_series(self.scaler_, values, lengths, dtype=np.float64)
                 x = torch.as_tensor(scaled, dtype=torch.float64, device=self.engine_.device)
                 latent = embedder(x).cpu().numpy()
                 yield start, stop, latent, lengths

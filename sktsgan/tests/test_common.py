@@ -24,6 +24,8 @@ from sktsgan import (
     TimeGANSampler,
     VAESampler,
 )
+from sktsgan.preprocessing import forecast_pairs
+from sktsgan.tests.test_persistence import fit_labelled
 
 # Tiny networks and a couple of epochs: these tests check the contract, not quality.
 FAST_SAMPLERS = [
@@ -52,32 +54,63 @@ IDS = [
 ]
 
 
-# sklearn's checks fit 2-D X with one label per row; the forecaster reads 2-D X as one
-# long series, with labels per series, so every check that passes y fails by design.
-# The same behaviours are tested below with 3-D input.
-_ONE_SERIES = (
-    "2-D X is one series for LSTMForecastGAN and y labels series, so the per-row y of "
-    "this check is refused (tested with 3-D input in this file instead)"
-)
+# scikit-learn's checks fit 2-D X (tabular rows). LSTMForecastGAN refuses 2-D input with
+# a message naming the fix (rows have no steps to forecast; X[np.newaxis] is one series),
+# so every check below stops at that refusal before reaching what it checks. Where the
+# behaviour a check is about is tested on series instead, the reason says where.
+_TWO_D = "fits 2-D X, which LSTMForecastGAN refuses (rows have no steps to forecast); "
+_FORECASTER_FAILURES = {
+    "check_fit_score_takes_y": _TWO_D + "fit(X, y) and score(X, y) with futures as y: "
+    "test_forecast.py::test_cross_validation_and_grid_search_with_futures_as_y",
+    "check_estimators_overwrite_params": _TWO_D + "parameters unchanged by fit: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_dont_overwrite_parameters": _TWO_D + "no public attribute set but fitted ones: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_estimators_fit_returns_self": _TWO_D + "fit returns self: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_readonly_memmap_input": _TWO_D + "read-only input: the forecaster copies the "
+    "windows it reads (test_forecaster_keeps_the_estimator_contract_on_series)",
+    "check_n_features_in_after_fitting": _TWO_D + "n_features_in_ and the refusal of "
+    "other widths: test_forecast.py::test_bad_histories_are_refused",
+    "check_n_features_in": _TWO_D + "n_features_in_ after fit: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_positive_only_tag_during_fit": _TWO_D + "negative values are valid series",
+    "check_estimators_dtypes": _TWO_D + "integer and float32 series: "
+    "test_samples_in_original_units_and_dtype",
+    "check_dtype_object": _TWO_D + "object arrays are read by the same reader as every "
+    "sampler's (test_fuzz.py)",
+    "check_estimators_empty_data_messages": _TWO_D + "empty series sets: test_fuzz.py",
+    "check_pipeline_consistency": _TWO_D + "seeded refits give the same forecasts: "
+    "test_same_seed_same_weights_and_samples",
+    "check_estimators_nan_inf": _TWO_D + "NaN inside a history: "
+    "test_forecast.py::test_bad_histories_are_refused",
+    "check_estimator_sparse_tag": _TWO_D + "series have no sparse form",
+    "check_estimator_sparse_array": _TWO_D + "series have no sparse form",
+    "check_estimator_sparse_matrix": _TWO_D + "series have no sparse form",
+    "check_estimators_pickle": _TWO_D + "pickle, joblib and model files: "
+    "test_persistence.py::test_round_trip_keeps_state_and_draws",
+    "check_f_contiguous_array_estimator": _TWO_D + "memory layout of 3-D input is read "
+    "by the reader every sampler shares (test_fuzz.py)",
+    "check_methods_sample_order_invariance": _TWO_D + "forecasts of reordered histories: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_methods_subset_invariance": _TWO_D + "forecasts of a subset of histories: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_fit2d_1feature": _TWO_D + "one feature: test_forecast.py (ramp and noise tests)",
+    "check_fit2d_1sample": _TWO_D + "one series is enough to fit: "
+    "test_forecast.py::test_shapes_of_every_forecast",
+    "check_fit2d_predict1d": _TWO_D + "1-D histories are refused like 2-D ones",
+    "check_dict_unchanged": _TWO_D + "predict and score leave the fitted state as it was: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_fit_idempotent": _TWO_D + "a refit on the same data gives the same forecasts: "
+    "test_forecaster_keeps_the_estimator_contract_on_series",
+    "check_fit_check_is_fitted": _TWO_D + "NotFittedError before fit: test_not_fitted_before_fit",
+    "check_complex_data": _TWO_D + "complex series are refused by the reader every "
+    "sampler shares (test_fuzz.py)",
+}
 
 
 def _expected_failed_checks(estimator):
-    if not isinstance(estimator, LSTMForecastGAN):
-        return {}
-    checks = [
-        "check_fit_score_takes_y", "check_estimators_overwrite_params",
-        "check_dont_overwrite_parameters", "check_estimators_fit_returns_self",
-        "check_readonly_memmap_input", "check_n_features_in_after_fitting",
-        "check_positive_only_tag_during_fit", "check_estimators_dtypes", "check_dtype_object",
-        "check_estimators_empty_data_messages", "check_pipeline_consistency",
-        "check_estimators_nan_inf", "check_estimator_sparse_tag",
-        "check_estimator_sparse_array", "check_estimator_sparse_matrix",
-        "check_estimators_pickle", "check_f_contiguous_array_estimator",
-        "check_methods_sample_order_invariance", "check_methods_subset_invariance",
-        "check_fit2d_1feature", "check_dict_unchanged", "check_fit_idempotent",
-        "check_fit_check_is_fitted", "check_n_features_in", "check_fit2d_predict1d",
-    ]  # fmt: skip
-    return dict.fromkeys(checks, _ONE_SERIES)
+    return _FORECASTER_FAILURES if isinstance(estimator, LSTMForecastGAN) else {}
 
 
 @parametrize_with_checks(FAST_SAMPLERS, expected_failed_checks=_expected_failed_checks)
@@ -175,14 +208,15 @@ def test_every_input_format_comes_back_as_itself(sampler, sines):
     model = clone(sampler)
     tab = sines[:, 0, :]
     frame = pd.DataFrame({"price": tab[:, 0], "volume": np.arange(30)})
-    if isinstance(sampler, LSTMForecastGAN):  # 2-D input is one long series
-        assert model.fit(tab).sample(3).shape == (3, 30, 2)
-        assert model.fit(frame).sample(3).shape == (3, 30, 2)
+    if isinstance(sampler, LSTMForecastGAN):  # tabular rows have no steps to forecast
+        for two_d in (tab, frame):
+            with pytest.raises(ValueError, match="X is 2-D"):
+                model.fit(two_d)
     else:
         assert model.fit(tab).sample(3).shape == (3, 2)
         out = model.fit(frame).sample(3)
         assert list(out.columns) == ["price", "volume"] and out["volume"].dtype == np.int64
-    assert model.feature_names_in_.tolist() == ["price", "volume"]
+        assert model.feature_names_in_.tolist() == ["price", "volume"]
 
     ragged = [s[: 4 + i % 8] for i, s in enumerate(sines)]
     out = model.fit(ragged).sample(20)
@@ -211,7 +245,7 @@ def test_every_input_format_comes_back_as_itself(sampler, sines):
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
 def test_conditional_contract(sampler, labelled):
     X, y = labelled
-    fitted = clone(sampler).fit(X, y)
+    fitted = fit_labelled(clone(sampler), X, y)
     assert fitted.classes_.tolist() == ["down", "up"]
     X_new, y_new = fitted.sample(10, y="up")
     assert X_new.shape == (10, 12, 2) and set(y_new) == {"up"}
@@ -223,7 +257,7 @@ def test_conditional_contract(sampler, labelled):
         fitted.sample(2, y="sideways")
     with pytest.raises(ValueError, match="one label or 3 labels"):
         fitted.sample(3, y=["up", "down"])
-    with pytest.raises(ValueError, match="fitted without y"):
+    with pytest.raises(ValueError, match="fitted without class labels"):
         clone(sampler).fit(X).sample(2, y="up")
 
 
@@ -231,9 +265,9 @@ def test_conditional_contract(sampler, labelled):
 def test_bad_fit_input_fails_before_training(sampler, sines, labelled):
     model = clone(sampler)
     with pytest.raises(ValueError, match="y has 29 labels but X has 30"):
-        model.fit(sines, np.zeros(29))
+        fit_labelled(model, sines, np.zeros(29))
     with pytest.raises(ValueError, match="single series"):
-        model.fit(sines, [0] * 29 + [1])
+        fit_labelled(model, sines, [0] * 29 + [1])
     with pytest.raises(ValueError, match="positive integer"):
         model.fit(sines).sample(0)
     with pytest.raises(ValueError, match="hidden_size"):
@@ -338,3 +372,28 @@ def test_a_refit_that_fails_on_its_data_leaves_the_fitted_sampler_as_it_was(sine
     for key, value in before.items():
         assert vars(forecaster)[key] is value, key
     np.testing.assert_array_equal(forecaster.sample(3, random_state=0), draws)
+
+
+def test_forecaster_keeps_the_estimator_contract_on_series(sines):
+    # what scikit-learn's checks test on 2-D input, on (history, future) pairs
+    X, y = forecast_pairs(sines, window=3, horizon=2, stride=3)
+    X.setflags(write=False)  # read-only input
+    model = LSTMForecastGAN(window=3, horizon=2, hidden_size=4, n_epochs=1, random_state=0)
+    params = model.get_params()
+    public_before = {key for key in vars(model) if not key.startswith("_")}
+    assert model.fit(X, y) is model
+    assert model.get_params() == params
+    new_public = {key for key in vars(model) if not key.startswith("_")} - public_before
+    assert new_public and all(key.endswith("_") for key in new_public)
+    assert model.n_features_in_ == X.shape[2]
+
+    state = dict(vars(model))
+    forecasts = model.predict(X)
+    model.score(X, y)
+    assert vars(model).keys() == state.keys()  # predict and score set nothing
+    assert all(vars(model)[key] is value for key, value in state.items())
+
+    order = np.random.RandomState(0).permutation(len(X))
+    np.testing.assert_allclose(model.predict(X[order]), forecasts[order], atol=1e-5)
+    np.testing.assert_allclose(model.predict(X[:5]), forecasts[:5], atol=1e-5)
+    np.testing.assert_array_equal(clone(model).fit(X, y).predict(X), forecasts)

@@ -16,7 +16,13 @@ from sklearn.base import clone
 import sktsgan
 from sktsgan.datasets import make_sines
 from sktsgan.metrics import discriminative_score, predictive_score
-from sktsgan.tests.test_persistence import IDS, SAMPLERS, assert_same_draws, labelled_series
+from sktsgan.tests.test_persistence import (
+    IDS,
+    SAMPLERS,
+    assert_same_draws,
+    fit_labelled,
+    labelled_series,
+)
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 DEVICE = "cuda"
@@ -34,7 +40,7 @@ def on_gpu(labelled):
     """Each neural sampler fitted once on the GPU, conditionally."""
     X, y = labelled
     return {
-        name: clone(sampler).set_params(device=DEVICE).fit(X, y)
+        name: fit_labelled(clone(sampler).set_params(device=DEVICE), X, y)
         for name, sampler in NEURAL.items()
     }
 

@@ -546,11 +546,6 @@ def test_forecaster_fit_predict_sample(X, n, n_paths):
         return
     samples = outcome(lambda: model.sample(n, random_state=0))
     if samples is not None:
-        # the forecaster reads one 2-D array or wide DataFrame as one long series
-        if isinstance(X, pd.DataFrame):
-            X = X.to_numpy(dtype=np.float64)[np.newaxis]
-        elif isinstance(X, np.ndarray) and X.ndim == 2:
-            X = X[np.newaxis]
         assert_round_trip(X, samples, n)
     paths = outcome(lambda: model.sample_paths(X, n_paths, random_state=0))
     if paths is not None:

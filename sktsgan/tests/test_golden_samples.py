@@ -24,7 +24,7 @@ import torch
 from sklearn.base import clone
 
 from sktsgan import LSTMForecastGAN
-from sktsgan.tests.test_persistence import IDS, SAMPLERS, labelled_series
+from sktsgan.tests.test_persistence import IDS, SAMPLERS, fit_labelled, labelled_series
 
 GOLDEN = Path(__file__).with_name("golden_samples.json")
 RECORD = os.environ.get("SKTSGAN_RECORD_GOLDEN") == "1"
@@ -70,7 +70,7 @@ def table():
 def draws(sampler, labelled):
     """The first draws of ``sampler`` fitted on the fixed data, as nested lists."""
     X, y = labelled_series()
-    model = clone(sampler).fit(X, y) if labelled else clone(sampler).fit(X)
+    model = fit_labelled(clone(sampler), X, y) if labelled else clone(sampler).fit(X)
     out = {}
     if labelled:
         X_new, y_new = model.sample(4, random_state=1)
@@ -82,8 +82,8 @@ def draws(sampler, labelled):
         model.sample(2)[0] if labelled else model.sample(2), dtype=float
     ).tolist()
     if isinstance(model, LSTMForecastGAN):
-        history = X[0, :3]
-        future = model.predict(history, "up") if labelled else model.predict(history)
+        history = X[:1, :3]
+        future = model.predict(history, labels="up" if labelled else None)[0]
         out["forecast"] = np.asarray(future, dtype=float).tolist()
     return out
 

@@ -74,6 +74,14 @@ def labelled_series():
     return X + np.where(y == "up", 2.0, -2.0)[:, None, None], y
 
 
+def fit_labelled(sampler, X, y):
+    """``sampler`` fitted with the class labels ``y`` (``labels=`` for the forecaster,
+    whose ``y`` is the futures)."""
+    if isinstance(sampler, LSTMForecastGAN):
+        return sampler.fit(X, labels=y)
+    return sampler.fit(X, y)
+
+
 @pytest.fixture(scope="module")
 def labelled():
     return labelled_series()
@@ -83,7 +91,7 @@ def labelled():
 def fitted(labelled):
     """Each sampler fitted once, conditionally (tests round-trip its current state)."""
     X, y = labelled
-    return {name: clone(sampler).fit(X, y) for name, sampler in zip(IDS, SAMPLERS)}
+    return {name: fit_labelled(clone(sampler), X, y) for name, sampler in zip(IDS, SAMPLERS)}
 
 
 def round_trip(model, how, tmp_path):
@@ -122,9 +130,9 @@ def test_round_trip_gives_identical_samples_and_continues_the_stream(
     np.testing.assert_array_equal(loaded.classes_, original.classes_)
     assert_same_draws(original, loaded)
     if isinstance(original, LSTMForecastGAN):
-        history = np.ones((3, 2))
+        history = np.ones((1, 3, 2))
         np.testing.assert_array_equal(
-            original.predict(history, "up"), loaded.predict(history, "up")
+            original.predict(history, labels="up"), loaded.predict(history, labels="up")
         )
     if hasattr(original, "transform"):  # the samplers with an encoder
         X, _ = labelled

@@ -67,8 +67,8 @@ def test_forecaster_refuses_too_many_paths_and_non_integers():
 
 
 def test_forecaster_names_non_numeric_columns_of_one_long_series():
-    frame = pd.DataFrame({"a": np.arange(10.0), "b": list("abcdefghij")})
-    model = LSTMForecastGAN(window=2, horizon=1, hidden_size=2, n_epochs=1)
+    frame = pd.DataFrame({"a": np.arange(10.0), "b": list("abcdefghij"), "id": 0})
+    model = LSTMForecastGAN(window=2, horizon=1, hidden_size=2, n_epochs=1, id_column="id")
     with pytest.raises(TypeError, match=r"Columns \['b'\] are not numeric"):
         model.fit(frame)
 

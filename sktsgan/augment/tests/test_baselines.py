@@ -216,7 +216,7 @@ def test_conditional_contract(sampler, labelled):
         fitted.sample(3, y=["up", "down"])
     unconditional = clone(sampler).fit(X)
     assert isinstance(unconditional.sample(3), np.ndarray)
-    with pytest.raises(ValueError, match="fitted without y"):
+    with pytest.raises(ValueError, match="fitted without class labels"):
         unconditional.sample(2, y="up")
 
 
