@@ -20,7 +20,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from ..base import _SamplerMixin
+from ..base._contract import _SamplerMixin
 from ..utils._random import draw_seed
 
 # Time-warp speeds are clipped to at least this, so that warped time always moves forward.

@@ -8,7 +8,8 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from ..base import BaseSequenceSampler, _WeightSelectionMixin
+from ..base import BaseSequenceSampler
+from ..base._neural import _WeightSelectionMixin
 from ..nn import (
     RecurrentNetwork,
     TrainingPhase,

@@ -13,7 +13,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ..base import BaseSequenceSampler, _one_hot
+from ..base import BaseSequenceSampler
+from ..base._neural import _one_hot
 from ..nn import RecurrentNetwork, crps_loss, with_condition
 from ..utils._random import draw_seed
 from ..utils._scaling import scale_series, unscale_series
@@ -490,7 +491,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
     def _training_phases(self, n_batches):
         return [adversarial_phase(self.loss, self.n_critic, self.n_epochs)]
 
-    def _training_tensors(self, data, labels, device):
+    def _scaled_tensors(self, data, labels, device):
         """Every (history, future) pair of every series, scaled, as one tensor."""
         span = self.window + self.horizon
         scaled = scale_series(self.scaler_, data.values, dtype=np.float64)

@@ -13,7 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 from torch.nn import functional as F
 
-from ..base import _STEPS_PER_SAMPLING_CHUNK, BaseSequenceSampler, _WeightSelectionMixin
+from ..base import BaseSequenceSampler
+from ..base._neural import _WeightSelectionMixin
 from ..nn import (
     RecurrentNetwork,
     TrainingPhase,
@@ -559,7 +560,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         # In double precision: float32 kernels round differently with the layout of a
         # batch, and a series' features should not depend on the series beside it.
         embedder = copy.deepcopy(self.engine_.module_.embedder).double().eval()
-        chunk = max(1, _STEPS_PER_SAMPLING_CHUNK // t)
+        chunk = max(1, self._steps_per_sampling_chunk // t)
         with torch.inference_mode():
             for start in range(0, n, chunk):
                 stop = min(n, start + chunk)

@@ -43,14 +43,13 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer, PrintLog
 from skorch.history import History
 
+from ..utils._torch import set_torch_rng, torch_rng_to_plain
 from ._reliability import (
     DIVERSITY_BATCH,
-    capture_rng,
     diversity_ratio,
     evenly_spaced,
     forked_rng,
     plain,
-    restore_rng,
     save_atomic,
 )
 from ._selection import MAX_REAL, SamplingWeights, fidelity_gap
@@ -551,7 +550,7 @@ class AdversarialNet(NeuralNet):
             getattr(self, f"optimizer_{player}_").load_state_dict(copy.deepcopy(optimizer_state))
         self.history = History(state["history"])
         self.position_ = tuple(state["position"])
-        restore_rng(state["rng"], self.device)
+        set_torch_rng(state["rng"], self.device)
         self._written = len(self.history)  # that file exists already
         self._take_snapshot()
         return self
@@ -578,7 +577,7 @@ class AdversarialNet(NeuralNet):
                 )
         self._snapshot = {
             **self._copy_state(),
-            "rng": capture_rng(self.device),
+            "rng": torch_rng_to_plain(self.device),
             "position": tuple(self.position_),
             "history_len": len(self.history),
         }
@@ -594,7 +593,7 @@ class AdversarialNet(NeuralNet):
         self.module_.load_state_dict(snapshot["module"])
         for player, optimizer_state in snapshot["optimizers"].items():
             getattr(self, f"optimizer_{player}_").load_state_dict(copy.deepcopy(optimizer_state))
-        restore_rng(snapshot["rng"], self.device)
+        set_torch_rng(snapshot["rng"], self.device)
         del self.history[snapshot["history_len"] :]
         self.position_ = tuple(snapshot["position"])
 

@@ -1,5 +1,6 @@
-"""What the engine needs to survive a long run: the diversity statistic, random-state
-capture and atomic, pickle-free checkpoint files. Torch only."""
+"""What the engine needs to survive a long run: the diversity statistic, a forked random
+state and atomic, pickle-free checkpoint files (random states as plain values are in
+``sktsgan.utils._random``). Torch only."""
 
 from __future__ import annotations
 
@@ -80,29 +81,6 @@ def forked_rng(device):
         devices = [torch.device(device).index or torch.cuda.current_device()]
     with torch.random.fork_rng(devices=devices):
         yield
-
-
-def capture_rng(device):
-    """The torch random state that training draws from: CPU and, on a GPU, that device.
-
-    As lists of byte values, not tensors: a pickled engine then holds no tensor outside
-    the block that skorch maps between devices, and JSON can store it.
-    """
-    state = {"cpu": torch.get_rng_state().tolist()}
-    if torch.device(device).type == "cuda":
-        state["cuda"] = torch.cuda.get_rng_state(device).tolist()
-    return state
-
-
-def restore_rng(state, device):
-    """Set what :func:`capture_rng` captured; a CUDA state is used only on a GPU."""
-    torch.set_rng_state(_byte_tensor(state["cpu"]))
-    if torch.device(device).type == "cuda" and "cuda" in state:
-        torch.cuda.set_rng_state(_byte_tensor(state["cuda"]), device)
-
-
-def _byte_tensor(values):
-    return torch.tensor(values, dtype=torch.uint8)
 
 
 def plain(value):

@@ -352,7 +352,7 @@ def test_tags_say_what_the_samplers_read(sampler, sines):
 
     tags = get_tags(sampler)
     assert tags.input_tags.three_d_array and not tags.target_tags.required
-    assert not tags.input_tags.allow_nan  # NaN only as trailing padding, see base.py
+    assert not tags.input_tags.allow_nan  # NaN only as trailing padding, see base/_contract.py
     padded = sines.copy()
     padded[0, -2:] = np.nan
     clone(sampler).fit(padded)

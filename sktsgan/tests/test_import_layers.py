@@ -24,10 +24,11 @@ def package_modules():
     return modules
 
 
-def imported(module, path, is_package, modules):
-    """The package's modules that ``module`` imports anywhere in its code."""
+def imported(module, path, is_package, modules, tree=None):
+    """The package's modules that ``module`` imports anywhere in its code (or ``tree``)."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8")) if tree is None else tree
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -85,3 +86,35 @@ def test_no_module_of_the_package_imports_its_way_back_to_itself():
     graph = {name: imported(name, *where, modules) for name, where in modules.items()}
     assert graph["sktsgan.models._rcgan"] >= {"sktsgan.base", "sktsgan.models._gan"}
     assert cycles(graph) == []
+
+
+def loaded_with(module, path, is_package, modules):
+    """``(package modules, other top-level packages)`` that loading ``module`` imports:
+    its module-level statements (an import inside a function waits for the call)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    statements = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    outside = set()
+    for node in statements:
+        if isinstance(node, ast.Import):
+            outside.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            outside.add((node.module or "").split(".")[0])
+    inside = imported(module, path, is_package, modules, ast.Module(body=statements))
+    return inside, outside - {"sktsgan"}
+
+
+def test_the_data_contract_and_the_baselines_load_without_torch():
+    # what the cheap baselines are built on must not need torch (or skorch) to load
+    modules = package_modules()
+    for start in ("sktsgan.base._contract", "sktsgan.augment._baselines"):
+        seen, todo, external = set(), [start], set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            inside, outside = loaded_with(name, *modules[name], modules)
+            external |= outside
+            todo.extend(inside)
+        assert "sktsgan.utils.validation" in seen
+        assert not external & {"torch", "skorch"}, (start, sorted(seen))

@@ -35,7 +35,7 @@ def fitted():
 )
 def test_sampling_in_threads_equals_serial_sampling(sampler, X, monkeypatch):
     # Small chunks: each draw takes many turns, so unsynchronised threads would mix them.
-    monkeypatch.setattr(base, "_STEPS_PER_SAMPLING_CHUNK", 12)
+    monkeypatch.setattr(base.BaseSequenceSampler, "_steps_per_sampling_chunk", 12)
     monkeypatch.setattr(base.BaseTabularSampler, "_values_per_sampling_chunk", 12)
     fitted = sampler.fit(X)
     seeds = list(range(8))

@@ -1,4 +1,5 @@
-"""Device resolution and seeded torch randomness that leaves the user's state alone."""
+"""Device resolution, seeded torch randomness that leaves the user's state alone, and
+torch's random state as plain values (for checkpoints and pickles)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,22 @@ def seeded_torch(seed, device):
             with torch.cuda.device(index):
                 torch.cuda.manual_seed(seed)
         yield
+
+
+def torch_rng_to_plain(device):
+    """torch's random state that training draws from, as lists of byte values.
+
+    The CPU's and, on a GPU, that device's. Lists, not tensors: a pickled engine then
+    holds no tensor outside the block that skorch maps between devices.
+    """
+    state = {"cpu": torch.get_rng_state().tolist()}
+    if torch.device(device).type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device).tolist()
+    return state
+
+
+def set_torch_rng(state, device):
+    """Set what :func:`torch_rng_to_plain` captured; a CUDA state is used only on a GPU."""
+    torch.set_rng_state(torch.tensor(state["cpu"], dtype=torch.uint8))
+    if torch.device(device).type == "cuda" and "cuda" in state:
+        torch.cuda.set_rng_state(torch.tensor(state["cuda"], dtype=torch.uint8), device)

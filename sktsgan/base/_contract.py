@@ -1,0 +1,242 @@
+"""The data contract every sampler shares, GAN or not, and the registry of samplers.
+
+``_SamplerMixin`` reads training data in every format with optional class labels,
+stores the fitted book-keeping, draws the class (and the length) of each sample and
+gives samples back in the training format; ``sample`` and ``save`` are defined here.
+It imports no torch: the cheap baselines of :mod:`sktsgan.augment` build on it alone.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils.validation import (
+    check_labels,
+    check_n_samples,
+    check_sequences,
+    restore_format,
+    sample_dtype,
+)
+
+# every sampler class sktsgan defines, by name: the classes a model file may name
+_SAMPLER_CLASSES = {}
+
+
+def sampler_classes():
+    """``{name: class}`` of every concrete sampler sktsgan defines (the model files'
+    allow-list); classes register themselves when they are defined.
+
+    Examples
+    --------
+    >>> import sktsgan
+    >>> from sktsgan.base import sampler_classes
+    >>> sampler_classes()["RCGANSampler"] is sktsgan.RCGANSampler
+    True
+    """
+    return {name: cls for name, cls in _SAMPLER_CLASSES.items() if not inspect.isabstract(cls)}
+
+
+class _SamplerMixin:
+    """What every sampler shares, GAN or not: the data contract and ``sample``.
+
+    Reads training data in every format (:func:`~sktsgan.utils.validation.check_sequences`)
+    with optional class labels, stores the fitted book-keeping, draws the class (and the
+    length) of each sample and gives samples back in the training format. A subclass
+    fills ``_draw(n, codes, rng)`` and names in ``_fitted_attribute`` the attribute that
+    ``fit`` sets last.
+    """
+
+    # fewest training series accepted
+    _min_series = 2
+    # how a fit with class labels is called, for messages
+    _fit_with_labels = "fit(X, y)"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # public classes of the package only, never those of its tests (whether a class
+        # is abstract is known only once it is made: sampler_classes() checks it)
+        module = cls.__module__
+        if (
+            module.split(".")[0] == "sktsgan"
+            and ".tests" not in module
+            and not cls.__name__.startswith("_")
+        ):
+            _SAMPLER_CLASSES[cls.__name__] = cls
+
+    # set only once fit succeeded: sample() before it raises NotFittedError
+    _fitted_attribute = "n_samples_fit_"
+
+    def sample(self, n, y=None, *, random_state=None):
+        """Draw ``n`` synthetic series in the format and units of the training data.
+
+        Parameters
+        ----------
+        n : int
+            Number of series (rows, for tabular input) to draw.
+        y : label or array-like of shape (n,), default=None
+            Only for a sampler fitted with ``y``: the class of each series, or one label
+            for all. ``None`` draws classes from the training class frequencies.
+        random_state : int, RandomState instance or None, default=None
+            Seed for this draw. ``None`` continues a stream seeded by the sampler's
+            ``random_state`` at fit time: successive calls give new series, and the same
+            fitted sampler (or its pickle) gives the same sequence of draws.
+
+        Returns
+        -------
+        X : ndarray, list of ndarray or DataFrame
+            Same kind of object as the training ``X``. Variable-length training data
+            gives variable-length samples, lengths drawn from the training lengths.
+        y : ndarray of shape (n,)
+            The class of each series; returned only by a sampler fitted with ``y``.
+        """
+        check_is_fitted(self, self._fitted_attribute)
+        itemsize = sample_dtype(self._input_format).itemsize
+        n = check_n_samples(n, bytes_per_sample=self.n_timesteps_ * self.n_features_in_ * itemsize)
+        rng = self._sampling_rng if random_state is None else check_random_state(random_state)
+        codes = self._sample_codes(n, y, rng)
+        values, lengths = self._draw(n, codes, rng)
+        X = self._restore(values, lengths)
+        return X if codes is None else (X, self.classes_[codes])
+
+    def save(self, path):
+        """Save the fitted sampler to a file that loads without running any code.
+
+        The file is a zip archive: parameters and fitted attributes as JSON, network
+        weights as tensors, arrays as ``.npy``, each entry with its SHA-256.
+        :func:`sktsgan.load` reads it back with torch's weights-only loading and never
+        unpickles an object, so a file from an untrusted source cannot run code. The
+        loaded sampler gives the same samples and continues the same stream of draws.
+        pickle and joblib work too, for trusted files.
+
+        Parameters
+        ----------
+        path : str or path-like
+            File to write; an existing file is replaced only once the new one is
+            complete.
+
+        Raises
+        ------
+        NotFittedError
+            If the sampler is not fitted.
+        ValueError
+            If a parameter or fitted attribute holds a value the format cannot store
+            (skorch callbacks, class labels other than str, int, float or bool); the
+            message names it and the fix.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import sktsgan
+        >>> from sktsgan.augment import JitterSampler
+        >>> from sktsgan.datasets import make_sines
+        >>> X = make_sines(10, n_timesteps=8, random_state=0)
+        >>> sampler = JitterSampler(random_state=0).fit(X)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "jitter.sktsgan"
+        >>> sampler.save(path)
+        >>> loaded = sktsgan.load(path)
+        >>> bool((loaded.sample(3) == sampler.sample(3)).all())
+        True
+        """
+        # the format layer writes torch weights: imported here, so that this module (and
+        # the torch-free baselines built on it) do not import torch
+        from .._persistence import save_sampler
+
+        save_sampler(self, path, sampler_classes())
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        tags.input_tags.three_d_array = True
+        # allow_nan stays False: NaN is read only as the trailing padding of 3-D series,
+        # and refused anywhere else (scikit-learn's checks put it in 2-D rows)
+        return tags
+
+    def _draw(self, n, codes, rng):
+        """Samples ``(n, n_timesteps_, n_features_in_)`` in original units, and lengths."""
+        raise NotImplementedError
+
+    def _restore(self, values, lengths):
+        """What ``_draw`` made, in the container and dtypes of the training data."""
+        return restore_format(values, lengths, self._input_format)
+
+    def _read_training_data(self, X, y):
+        """Check ``X`` (every format) and ``y``; returns ``(data, input_format, labels)``."""
+        name = type(self).__name__
+        data, input_format = check_sequences(
+            X,
+            id_column=self.id_column,
+            time_column=self.time_column,
+            estimator_name=name,
+            min_series=self._min_series,
+        )
+        labels = check_labels(y, data.n_series, estimator_name=name) if y is not None else None
+        return data, input_format, labels
+
+    def _store_data_info(self, data, input_format, labels):
+        """Set the fitted attributes that describe the training data.
+
+        A refit forgets what the data no longer has: feature names after a DataFrame,
+        classes after a fit with ``y``.
+        """
+        for name in ("feature_names_in_", "classes_", "class_prior_", "_label_codes"):
+            self.__dict__.pop(name, None)
+        self._input_format = input_format
+        self.n_features_in_ = data.n_features
+        if input_format.columns is not None and all(
+            isinstance(c, str) for c in input_format.columns
+        ):
+            self.feature_names_in_ = np.asarray(input_format.columns, dtype=object)
+        self.n_timesteps_ = data.n_timesteps
+        self.n_samples_fit_ = data.n_series
+        self.lengths_ = data.lengths
+        if labels is not None:
+            self.classes_ = labels.classes
+            self.class_prior_ = np.bincount(labels.codes) / data.n_series
+            self._label_codes = labels.codes
+
+    def _sample_codes(self, n, y, rng, *, argument="y"):
+        """Integer class codes of the series to draw, or None for an unconditional sampler.
+
+        ``argument`` names ``y`` in the messages.
+        """
+        classes = getattr(self, "classes_", None)
+        if classes is None:
+            if y is not None:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted without class labels, so it cannot "
+                    f"draw series of a given class; call sample(n) or refit with "
+                    f"{self._fit_with_labels}."
+                )
+            return None
+        if y is None:
+            return rng.choice(len(classes), size=n, p=self.class_prior_)
+        labels = [y] * n if np.ndim(y) == 0 else list(np.asarray(y, dtype=object).ravel())
+        if np.ndim(y) > 1 or len(labels) != n:
+            raise ValueError(
+                f"{argument} must be one label or {n} labels (one per sample), got shape "
+                f"{np.shape(y)}."
+            )
+        index = {label: code for code, label in enumerate(classes.tolist())}
+        unknown = {label for label in labels if label not in index}
+        if unknown:
+            raise ValueError(
+                f"Unknown class label(s) {sorted(unknown, key=str)}; the sampler knows "
+                f"{classes.tolist()}."
+            )
+        return np.fromiter((index[label] for label in labels), dtype=np.int64, count=n)
+
+    def _sample_lengths(self, n, codes, rng):
+        """Series lengths drawn from the training lengths (of the same class)."""
+        if np.all(self.lengths_ == self.n_timesteps_):
+            return np.full(n, self.n_timesteps_, dtype=np.int64)
+        if codes is None:
+            return rng.choice(self.lengths_, size=n)
+        lengths = np.empty(n, dtype=np.int64)
+        for code in np.unique(codes):
+            where = codes == code
+            lengths[where] = rng.choice(self.lengths_[self._label_codes == code], size=where.sum())
+        return lengths

@@ -1,0 +1,377 @@
+"""The scikit-learn layer of every sampler that trains networks: parameters, ``fit``
+(which builds the shared engine and hands it the model's networks, losses and phases),
+seeded sampling in chunks, the moving-average and best-weight options of the GANs.
+
+How data is encoded for the networks is left to the two siblings built on it:
+:class:`~sktsgan.base.BaseSequenceSampler` and :class:`~sktsgan.base.BaseTabularSampler`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..nn import AdversarialNet
+from ..utils._docstrings import fill_docstring
+from ..utils._random import draw_seed, rng_from_plain, rng_to_plain
+from ..utils._torch import resolve_device, seeded_torch
+from ._contract import _SamplerMixin
+from ._resume import CHECKPOINT_FILE, checkpoint_extra, resume_state, run_fingerprint
+
+# Below this diversity ratio (generated over real spread) at the end of fit, warn of
+# mode collapse, once the last phase has run _COLLAPSE_MIN_EPOCHS: untrained generators
+# start far lower (RCGAN 0.05, C-RNN-GAN 0.005 on sines) and healthy ones reach 1.
+_COLLAPSE_THRESHOLD = 0.1
+_COLLAPSE_MIN_EPOCHS = 10
+# every sampler's docstring names these where it says {reliability_parameters}
+_RELIABILITY_PARAMETERS = """\
+checkpoint_dir : str or path-like, default=None
+    Directory that ``fit`` keeps a checkpoint of training in (the file
+    ``sktsgan-checkpoint.pt``, replaced atomically): weights, optimiser and
+    random states, the position in training and ``history_``. None writes none.
+checkpoint_every : int, default=1
+    Write the checkpoint after every this many epochs (counted over all phases),
+    and whenever ``fit`` stops.
+warm_start : bool, default=False
+    Continue an unfinished training instead of starting afresh: from this
+    sampler's own state (after an interrupted ``fit``, or to add epochs), else from
+    the checkpoint in ``checkpoint_dir``, else from scratch. Every parameter but
+    the numbers of epochs, and the data, must be those of the run continued. On
+    the CPU the result equals an uninterrupted fit. See :doc:`/reliability`."""
+# the GAN samplers' docstrings name these where they say {selection_parameters}
+_SELECTION_PARAMETERS = """\
+ema_decay : float or None, default=0.999
+    Sample with an exponential moving average of the networks' weights, updated
+    after every batch with this decay (warmed up over the first updates, and
+    started afresh with each training phase); averaging smooths out the
+    oscillation of adversarial training. None samples with the weights
+    themselves.
+restore_best : bool, default=False
+    Every few epochs of the last phase (20 times in all) ``fit`` scores the
+    weights it would sample with by ``fidelity_gap`` (recorded in ``history_``):
+    ``|a - 0.5|``, where ``a`` is the leave-one-out accuracy of a 1-nearest-neighbour
+    classifier telling up to 512 training series from as many generated ones, on
+    their scaled values and step-to-step differences (0 is best; 0.5 means
+    separable, collapsed or copied). With True, ``sample`` uses the latest
+    checked weights whose score is within the check's standard error of the
+    lowest (``best_epoch_``): the last ones unless an earlier check was clearly
+    better. With False (the default), those of the last epoch: on the stock
+    prices the checks chose earlier epochs that scored both far better and far
+    worse than the last average (docs/benchmarks.md), so they are a tool to look
+    at, not yet a default.
+max_time : float or None, default=None
+    Train for at most this many seconds: each phase stops after the epoch that
+    crosses its share of the time (shares in proportion to epochs times updates
+    per batch; time a phase leaves unused goes to the next). Set ``n_epochs``
+    high and ``max_time`` to what you can wait (with ``restore_best=True``,
+    ``sample`` uses the best weights checked in that time). None: no limit."""
+
+
+class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base class for the samplers that train networks: the fit and sample skeleton.
+
+    Not for direct use: a model subclasses :class:`BaseSequenceSampler` (series,
+    scaled per feature) or :class:`BaseTabularSampler` (fixed-length vectors, encoded by
+    a :class:`~sktsgan.preprocessing.TabularEncoder`), which fill in how data is encoded
+    for the networks (``_training_tensors``) and how drawn values are decoded
+    (``_draw``).
+
+    **The data contract, shared by every sampler.** ``fit(X, y=None)`` reads ``X`` as a
+    3-D array ``(n_series, n_timesteps, n_features)`` (trailing NaN pads shorter series),
+    a list of series ``(n_timesteps_i, n_features)`` of different lengths, a 2-D array or
+    wide DataFrame of tabular rows (series of length 1; note that tslearn reads 2-D
+    arrays as univariate series instead), or a long DataFrame with ``id_column`` (and
+    optionally ``time_column``). Each feature is min-max scaled with statistics learned
+    in ``fit``; samples come back in original units, dtype and container.
+
+    ``y`` (optional) holds one class label of any hashable type per series and makes
+    the generator conditional. ``sample(n)`` then returns ``(X, y)``; without ``y`` at
+    fit time it returns ``X`` alone.
+
+    **Saving.** ``sampler.save(path)`` writes a file that :func:`sktsgan.load` reads
+    back without unpickling anything (parameters and fitted attributes as JSON,
+    weights as tensors); pickle and joblib work too, for trusted files. Either way
+    the loaded sampler gives the same samples, and a sampler trained on a GPU loads
+    on a CPU-only machine. A subclass needs no code of its own for this: the engine
+    is rebuilt by ``_make_engine`` from ``_engine_params`` and its weights loaded.
+    """
+
+    # what the errors on divergence and the warning on collapse advise; samplers with a
+    # ``loss`` parameter add the Wasserstein loss
+    _divergence_advice = "Lower the learning rate."
+
+    _parameter_constraints: dict = {
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+        "checkpoint_dir": [str, os.PathLike, None],
+        "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "id_column": "no_validation",
+        "time_column": "no_validation",
+    }
+
+    # batch_size="auto" means min(_auto_batch_size, n_series)
+    _auto_batch_size = 64
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        fill_docstring(
+            cls,
+            reliability_parameters=_RELIABILITY_PARAMETERS,
+            selection_parameters=_SELECTION_PARAMETERS,
+        )
+
+    @abstractmethod
+    def _engine_params(self, n_features, n_classes):
+        """skorch parameters of the engine: ``module``, ``criterion`` and their ``__`` args."""
+
+    @abstractmethod
+    def _training_phases(self, n_batches):
+        """The list of :class:`sktsgan.nn.TrainingPhase` to run, in order."""
+
+    @abstractmethod
+    def _encode_training_data(self, data, labels, device):
+        """Fit the encoding (``scaler_``, ``encoder_``) and encode the training data.
+
+        Returns the device tensors ``x`` and ``mask``, and ``condition`` when the rows
+        of ``x`` are not the series of ``labels`` one for one (else it is added from
+        ``labels``).
+        """
+
+    @abstractmethod
+    def _draw(self, n, codes, rng):
+        """Samples in original units (``n`` series or rows), and their lengths."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the distribution of the series in ``X`` (conditional on ``y`` if given).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features), list of series, \
+                2-D array or DataFrame
+            Training data; see the class docstring for every format.
+        y : array-like of shape (n_series,), default=None
+            Class labels (any hashable type), one per series. When given, the generator
+            is conditioned on them and ``sample`` returns ``(X, y)``.
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        return self._fit_data(*self._read_training_data(X, y))
+
+    def _fit_data(self, data, input_format, labels):
+        """``fit`` on checked data: what ``_read_training_data`` returns."""
+        device = resolve_device(self.device)
+        fingerprint = run_fingerprint(self, data, labels)
+        resume = resume_state(self, fingerprint, device) if self.warm_start else None
+
+        # until training starts, a failure leaves the sampler as it was (a refit that
+        # fails on its data keeps the model fitted before, not a mix of the two)
+        previous = dict(self.__dict__)
+        try:
+            self._store_data_info(data, input_format, labels)
+            tensors = self._training_tensors(data, labels, device)
+            batch_size = self._check_batch_size(len(tensors["x"]))
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(previous)
+            raise
+        # data is a float64 copy of non-float64 input: not needed while training
+        del data, previous
+        n_examples = len(tensors["x"])
+
+        rng = check_random_state(self.random_state)
+        torch_seed = draw_seed(rng)
+        self._sampling_rng = np.random.RandomState(draw_seed(rng))
+        if resume is not None:
+            self._sampling_rng.set_state(rng_from_plain(resume["sampling_rng"]))
+        # the sampling stream as fit left it, whatever sample() draws later
+        self._sampling_start = rng_to_plain(self._sampling_rng)
+        n_classes = 0 if labels is None else len(labels.classes)
+        checkpoint_path = None
+        if self.checkpoint_dir is not None:
+            checkpoint_path = os.path.join(os.fspath(self.checkpoint_dir), CHECKPOINT_FILE)
+        self._fit_fingerprint = fingerprint
+        # what the engine is built from (the width of a training example: the features
+        # of a series, or a tabular sampler's encoded row), so that load() can rebuild it
+        self._engine_dims = (tensors["x"].shape[-1], n_classes)
+        engine = self._make_engine(
+            *self._engine_dims, batch_size, device, checkpoint_path=checkpoint_path
+        )
+        n_batches = -(-n_examples // batch_size)
+        with seeded_torch(torch_seed, device):
+            engine.initialize()
+            if resume is not None:
+                engine.load_training_state(resume["engine"])
+            try:
+                engine.train(tensors, self._training_phases(n_batches))
+            except FloatingPointError:
+                # usable, with the last finite weights and what the model learns from them
+                self._set_engine(engine, device)
+                self._after_training(tensors)
+                raise
+        self._set_engine(engine, device)
+        with seeded_torch(torch_seed, device):
+            self._after_training(tensors)
+        if engine.interrupted_ is not None:
+            warnings.warn(
+                f"{type(self).__name__}.fit was interrupted in {engine.interrupted_}; "
+                f"the sampler keeps the state after the last completed epoch "
+                f"({len(self.history_)}). Call fit again with warm_start=True to continue.",
+                UserWarning,
+                stacklevel=3,
+            )
+        else:
+            self._warn_if_collapsed()
+        return self
+
+    def _training_tensors(self, data, labels, device):
+        """Fit the encoding; the device tensors ``x``, ``mask`` and, with labels,
+        ``condition``."""
+        tensors = self._encode_training_data(data, labels, device)
+        if labels is not None and "condition" not in tensors:
+            tensors["condition"] = _one_hot(labels.codes, len(labels.classes), device)
+        return tensors
+
+    def _after_training(self, tensors):
+        """Hook: what a model learns from its trained networks and the training tensors."""
+
+    def _selection_engine_params(self):
+        """Engine parameters that choose the weights to sample with (none here)."""
+        return {}
+
+    def _sampling_networks(self):
+        """The networks ``sample`` draws from."""
+        return self.engine_.module_
+
+    def _untrained_engine(self, batch_size, device):
+        """The engine ``fit`` built, initialised, for a fitted sampler's saved weights."""
+        engine = self._make_engine(*self._engine_dims, batch_size, device)
+        with seeded_torch(0, device):  # initial weights are overwritten; user state kept
+            engine.initialize()
+        return engine
+
+    def _make_engine(self, n_features, n_classes, batch_size, device, *, checkpoint_path=None):
+        """The untrained engine; ``fit`` trains it and :func:`sktsgan.load` rebuilds it."""
+        return AdversarialNet(
+            **self._engine_params(n_features, n_classes),
+            **self._selection_engine_params(),
+            batch_size=batch_size,
+            device=device,
+            callbacks=copy.deepcopy(self.callbacks),
+            progress_bar=bool(self.verbose),
+            verbose=int(self.verbose > 1),
+            checkpoint_path=checkpoint_path,
+            checkpoint_every=self.checkpoint_every,
+            checkpoint_extra=None if checkpoint_path is None else checkpoint_extra(self),
+            divergence_advice=self._divergence_advice,
+        )
+
+    # -- reliability: resume, checkpoints, collapse ----------------------------------------
+
+    def _set_engine(self, engine, device):
+        self.device_ = device
+        self.history_ = engine.history_
+        self.engine_ = engine
+
+    def _warn_if_collapsed(self):
+        last = self.history_[-1] if len(self.history_) else {}
+        ratio = last.get("diversity")
+        trained = self.engine_.position_[1] >= _COLLAPSE_MIN_EPOCHS
+        if trained and ratio is not None and ratio < _COLLAPSE_THRESHOLD:
+            warnings.warn(
+                f"{type(self).__name__} may have collapsed: the spread of its generated "
+                f"series is {ratio:.3f} of the real data's (history_[-1]['diversity'], "
+                f"below {_COLLAPSE_THRESHOLD}). Train longer"
+                f"{', raise moment_weight' if 'moment_weight' in self.get_params() else ''}, "
+                f"or: {self._divergence_advice}",
+                UserWarning,
+                stacklevel=4,
+            )
+
+    # -- helpers -------------------------------------------------------------------------
+
+    # what one training example is, for messages
+    _example_name = "series in X"
+    _fitted_attribute = "engine_"
+
+    def _check_batch_size(self, n_series):
+        if self.batch_size == "auto":
+            return min(self._auto_batch_size, n_series)
+        if self.batch_size > n_series:
+            warnings.warn(
+                f"batch_size={self.batch_size} is larger than the {n_series} "
+                f"{self._example_name}; using batch_size={n_series}.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return n_series
+        return self.batch_size
+
+    def _generated_chunks(self, n, codes, chunk, seed, generate):
+        """Yield ``(start, stop, samples)``: ``generate(module, start, stop, condition)``.
+
+        Seeded, in inference mode, the class condition of each chunk built from
+        ``codes``; samples come back as numpy arrays.
+        """
+        module = self._sampling_networks()
+        device = self.engine_.device
+        module.eval()
+        with seeded_torch(seed, device), torch.inference_mode():
+            for start in range(0, n, chunk):
+                stop = min(n, start + chunk)
+                condition = None
+                if codes is not None:
+                    condition = _one_hot(codes[start:stop], len(self.classes_), device)
+                yield start, stop, generate(module, start, stop, condition).cpu().numpy()
+
+
+def _one_hot(codes, n_classes, device):
+    """Float one-hot class conditions ``(len(codes), n_classes)`` on ``device``."""
+    index = torch.as_tensor(codes, device=device)
+    return torch.nn.functional.one_hot(index, n_classes).float()
+
+
+class _WeightSelectionMixin:
+    """``ema_decay``, ``restore_best`` and ``max_time`` for a GAN sampler.
+
+    The engine keeps a moving average of the weights and the best-scoring copy of it
+    (see :class:`sktsgan.nn.AdversarialNet`); ``sample`` draws from the one asked for.
+    Put it before the sampler base in the bases, and write ``{selection_parameters}``
+    in the class docstring.
+    """
+
+    _parameter_constraints: dict = {
+        "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
+        "restore_best": ["boolean"],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    def _selection_engine_params(self):
+        return {"track_fidelity": True, "ema_decay": self.ema_decay, "max_time": self.max_time}
+
+    def _sampling_networks(self):
+        return self.engine_.sampling_module(prefer_best=self.restore_best)
+
+    def _set_engine(self, engine, device):
+        super()._set_engine(engine, device)
+        copies = engine._copies()
+        epoch = -1 if copies is None else int(copies.best_epoch)
+        self.best_epoch_ = None if epoch < 0 else epoch

@@ -1,0 +1,62 @@
+"""The base of the samplers that learn series with recurrent networks."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..utils._random import draw_seed
+from ..utils._scaling import fit_series_scaler, scale_series, unscale_series
+from ..utils.validation import sample_dtype, time_mask
+from ._neural import BaseNeuralSampler
+
+
+class BaseSequenceSampler(BaseNeuralSampler):
+    """Base class for the samplers that learn a distribution of series.
+
+    Not for direct use: see :class:`sktsgan.RCGANSampler`.
+
+    The series are scaled per feature into [0, 1] (``scaler_``, a
+    :class:`~sklearn.preprocessing.MinMaxScaler` fitted on every valid step) and fed to
+    the networks as ``(n_series, n_timesteps, n_features)`` tensors with a mask of the
+    valid steps; generated series are mapped back to original units, within the
+    training range of each feature. Subclasses' modules provide
+    ``generate(n, n_timesteps, condition)``.
+    """
+
+    # Generate about this many time steps per chunk: memory stays flat for any ``n``.
+    # Larger chunks are no faster on a CPU (2^15 sampled fastest on one thread, 2^16 no
+    # faster on two; docs/benchmarks.md) and cost memory.
+    _steps_per_sampling_chunk = 2**15
+
+    def _encode_training_data(self, data, labels, device):
+        """Fit ``scaler_``; the scaled series ``x`` and the ``mask`` of valid steps."""
+        self.scaler_ = fit_series_scaler(data)
+        return self._scaled_tensors(data, labels, device)
+
+    def _scaled_tensors(self, data, labels, device):
+        """The training tensors, once ``scaler_`` is fitted (a model may cut them else)."""
+        # straight into float32: the only full copy of the data that fit holds is the
+        # training tensor itself
+        scaled = scale_series(self.scaler_, data.values, data.lengths)
+        mask = time_mask(data.lengths, data.n_timesteps)
+        return {
+            "x": torch.from_numpy(scaled).to(device),
+            "mask": torch.from_numpy(mask).to(device, torch.float32),
+        }
+
+    def _draw(self, n, codes, rng):
+        lengths = self._sample_lengths(n, codes, rng)
+        return self._generate(n, codes, seed=draw_seed(rng)), lengths
+
+    def _generate(self, n, codes, *, seed):
+        """Generate scaled series in chunks and map them back to original units."""
+        t, d = self.n_timesteps_, self.n_features_in_
+        out = np.empty((n, t, d), dtype=sample_dtype(self._input_format))
+        chunks = self._generated_chunks(
+            n, codes, max(1, self._steps_per_sampling_chunk // t), seed,
+            lambda module, start, stop, condition: module.generate(stop - start, t, condition),
+        )  # fmt: skip
+        for start, stop, scaled in chunks:
+            out[start:stop] = unscale_series(self.scaler_, scaled)
+        return out
