@@ -1,22 +1,29 @@
-"""Save fitted samplers to a file that loads without running code, and load them back.
+"""The one file format of sktsgan: model files and training checkpoints.
 
-A model file is a zip archive of:
+An archive is a zip of:
 
 ``metadata.json``
-    The format name and version, the versions of sktsgan (and of torch, numpy,
-    scikit-learn, skorch) that wrote it, the estimator's class name, its parameters,
-    its fitted attributes and the SHA-256 of every other entry.
-``weights.pt``
-    The engine's state dicts (networks, criterion, one optimiser per player) as CPU
-    tensors, written by ``torch.save`` and read by ``torch.load(weights_only=True)``.
+    The format name (``sktsgan-model`` or ``sktsgan-checkpoint``) and version, the
+    versions of sktsgan (and of torch, numpy, scikit-learn, skorch) that wrote it, the
+    content as JSON and the SHA-256 of every other entry.
+``tensors.pt``
+    Every tensor of the content (network weights, optimiser states) on the CPU, written
+    by ``torch.save`` and read by ``torch.load(weights_only=True)``.
 ``arrays/<i>.npy``
-    Every array of the fitted attributes but those of Python objects, read by
+    Every array of the content but those of Python objects, read by
     ``numpy.load(allow_pickle=False)``.
 
 Values are JSON plus a few tagged types (tuple, dict, numpy scalar, array and dtype,
-pandas dtype, ``RandomState``, skorch ``History``, and objects of a short allow-list of
-classes rebuilt from their attributes). Classes are looked up by name in allow-lists,
-never imported from a name written in the file, so loading never runs code from it.
+pandas dtype, tensor, ``RandomState``, skorch ``History``, and objects of a short
+allow-list of classes rebuilt from their attributes). Classes are looked up by name in
+allow-lists, never imported from a name written in the file, so reading never runs
+code from it.
+
+This module knows the format only: :func:`save_sampler` writes what a sampler's
+``_get_state()`` returns and :func:`read_sampler` hands what it reads to the class's
+``_from_state``; the engine writes checkpoints with :func:`write_archive`. Version 1 model
+files (sktsgan before the archive was shared with checkpoints: the engine's state dicts
+in ``weights.pt``) are still read.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import json
 import os
 import zipfile
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -42,18 +50,31 @@ from ._version import __version__
 from .utils._files import write_atomically
 from .utils._torch import resolve_device
 
-__all__ = ["FORMAT_VERSION", "ModelFileError", "read_sampler", "save_sampler"]
+__all__ = [
+    "FORMAT_VERSION",
+    "ModelFileError",
+    "read_archive",
+    "read_sampler",
+    "save_sampler",
+    "write_archive",
+]
 
 FORMAT_NAME = "sktsgan-model"
+CHECKPOINT_FORMAT_NAME = "sktsgan-checkpoint"
 # Raise when a change to the layout or the encoding makes files unreadable for older
 # readers, and keep reading the versions that can still be read.
-FORMAT_VERSION = 1
-_READABLE_VERSIONS = (1,)
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = {FORMAT_NAME: (1, 2), CHECKPOINT_FORMAT_NAME: (2,)}
 _METADATA = "metadata.json"
-_WEIGHTS = "weights.pt"
+_TENSORS = "tensors.pt"
+_WEIGHTS_V1 = "weights.pt"  # the engine's state dicts, in version 1 model files
+# the keys of metadata.json that are not content
+_HEADER = ("format", "format_version", "sktsgan_version", "library_versions", "entries")
 _PLAIN = (type(None), bool, int, float, str)
 # numpy scalar kinds stored as JSON values: bool, integers, floats, strings
 _SCALAR_KINDS = "biufU"
+# what an archive of each format is, for messages
+_KIND = {FORMAT_NAME: "model file", CHECKPOINT_FORMAT_NAME: "training checkpoint"}
 
 
 class ModelFileError(ValueError):
@@ -82,28 +103,21 @@ def read_sampler(path, classes, *, device="cpu"):
     """
     device = resolve_device(device)
     name = os.fspath(path)
+    metadata, content = read_archive(path, FORMAT_NAME, map_location=device)
     try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+        cls = _sampler_class(content, name, classes)
+        if metadata["format_version"] == 1:
+            content = _version_1_state(content, name)
+        return cls._from_state(content, device)
+    except ModelFileError:
+        raise
+    except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
         raise ModelFileError(
-            f"{name} is not an sktsgan model file: it is not a zip archive, or it is "
-            "truncated. Model files are written by sampler.save(path); a pickle or joblib "
-            "file loads with joblib.load, only if you trust where it came from."
-        ) from None
-    with archive:
-        metadata = _read_metadata(archive, name)
-        entries = _read_entries(archive, metadata, name)
-        try:
-            return _rebuild(metadata, entries, device, name, classes)
-        except ModelFileError:
-            raise
-        except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
-            raise ModelFileError(
-                f"{name} could not be read back ({type(exc).__name__}: {exc}). It was "
-                f"written by sktsgan {metadata.get('sktsgan_version')!r} and this is "
-                f"sktsgan {__version__}; the file is damaged or from an incompatible "
-                "version."
-            ) from exc
+            f"{name} could not be read back ({type(exc).__name__}: {exc}). It was "
+            f"written by sktsgan {metadata.get('sktsgan_version')!r} and this is "
+            f"sktsgan {__version__}; the file is damaged or from an incompatible "
+            "version."
+        ) from exc
 
 
 def save_sampler(estimator, path, classes):
@@ -119,12 +133,32 @@ def save_sampler(estimator, path, classes):
             "so a model file cannot name it. Save it with joblib or pickle instead (and "
             "load such files only from sources you trust)."
         )
+    state = estimator._get_state()
+    content = {"estimator": cls.__name__, **state}
+    where = {"params": "parameter {!r}", "fitted": "{}", "engine": "engine_"}
+    write_archive(path, FORMAT_NAME, content, where=where)
+
+
+def write_archive(path, format_name, content, *, where=None):
+    """Write ``content`` (a dict of storable values) to ``path`` as an archive, atomically.
+
+    Parameters
+    ----------
+    path : str or path-like
+        File to write; an existing file is replaced only once the new one is complete.
+    format_name : str
+        ``"sktsgan-model"`` or ``"sktsgan-checkpoint"``.
+    content : dict
+        Names to values: plain values, arrays, tensors and the other tagged types.
+    where : dict, default=None
+        For messages, how to name the value under a key of ``content`` (a value the
+        format cannot store is named in the error); ``"{}"`` in the name is replaced by
+        the names of the items of a dict.
+    """
     writer = _Writer()
-    params = estimator.get_params(deep=False)
-    state = {key: value for key, value in vars(estimator).items() if key not in params}
-    engine = state.pop("engine_", None)
+    where = where or {}
     metadata = {
-        "format": FORMAT_NAME,
+        "format": format_name,
         "format_version": FORMAT_VERSION,
         "sktsgan_version": __version__,
         "library_versions": {
@@ -133,34 +167,88 @@ def save_sampler(estimator, path, classes):
             "scikit-learn": sklearn.__version__,
             "skorch": skorch.__version__,
         },
-        "estimator": cls.__name__,
-        "params": {
-            key: writer.encode(value, f"parameter {key!r}") for key, value in params.items()
-        },
-        "fitted": {key: writer.encode(value, key) for key, value in state.items()},
-        "engine": None,
     }
+    for key, value in content.items():
+        if key in _HEADER:
+            raise ValueError(f"{key!r} is a name of the archive's header")
+        metadata[key] = writer.encode_named(value, where.get(key, key))
     entries = {}
-    if engine is not None:
-        weights = engine.component_states()
+    if writer.tensors:
         buffer = io.BytesIO()
-        torch.save(weights, buffer)
-        entries[_WEIGHTS] = buffer.getvalue()
-        shared = engine.history_ is state.get("history_")
-        metadata["engine"] = {
-            "batch_size": writer.encode(engine.batch_size, "engine_.batch_size"),
-            "device": str(engine.device),
-            "components": list(weights),
-            # where a warm start after loading goes on from: (phase index, epochs done)
-            "position": writer.encode(list(engine.position_), "engine_.position_"),
-            "history": None if shared else writer.encode(engine.history_, "engine_.history_"),
-        }
+        torch.save(writer.tensors, buffer)
+        entries[_TENSORS] = buffer.getvalue()
     for entry, array in writer.arrays.items():
         buffer = io.BytesIO()
         np.save(buffer, array, allow_pickle=False)
         entries[entry] = buffer.getvalue()
     metadata["entries"] = {entry: _sha256(data) for entry, data in entries.items()}
     _write_atomically(Path(path), json.dumps(metadata, indent=1).encode("utf-8"), entries)
+
+
+def read_archive(path, format_name, *, map_location="cpu"):
+    """Read an archive written by :func:`write_archive` (or a version 1 model file).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    format_name : str
+        The format it must be.
+    map_location : str, default="cpu"
+        Where to put its tensors.
+
+    Returns
+    -------
+    metadata : dict
+        The header (format, versions).
+    content : dict
+        The values written, decoded.
+
+    Raises
+    ------
+    ModelFileError
+        For a file that is not such an archive, is damaged or of an unreadable version.
+    """
+    name = os.fspath(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ModelFileError(
+            f"{name} is not an sktsgan model file: it is not a zip archive, or it is "
+            "truncated. Model files are written by sampler.save(path); a pickle or joblib "
+            "file loads with joblib.load, only if you trust where it came from."
+        ) from None
+    with archive:
+        metadata = _read_metadata(archive, name, format_name)
+        entries = _read_entries(archive, metadata, name)
+    tensors = {}
+    if _TENSORS in entries:
+        tensors = _load_tensors(entries[_TENSORS], map_location, name, _TENSORS)
+    reader = _Reader(
+        lambda entry: np.load(io.BytesIO(entries[entry]), allow_pickle=False), tensors
+    )
+    try:
+        if metadata["format_version"] == 1:
+            content = _decode_version_1(metadata, reader)
+        else:
+            content = {
+                key: reader.decode(value) for key, value in metadata.items() if key not in _HEADER
+            }
+    except ModelFileError:
+        raise
+    except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
+        raise ModelFileError(
+            f"{name} could not be read back ({type(exc).__name__}: {exc}). It was "
+            f"written by sktsgan {metadata.get('sktsgan_version')!r} and this is "
+            f"sktsgan {__version__}; the file is damaged or from an incompatible "
+            "version."
+        ) from exc
+    if metadata["format_version"] == 1 and _WEIGHTS_V1 in entries:
+        content["weights.pt"] = _load_tensors(
+            entries[_WEIGHTS_V1], map_location, name, _WEIGHTS_V1
+        )
+    header = {key: value for key, value in metadata.items() if key in _HEADER}
+    return header, content
 
 
 # -- the allow-lists ----------------------------------------------------------------------
@@ -204,7 +292,15 @@ class _Writer:
 
     def __init__(self):
         self.arrays = {}
+        self.tensors = {}
         self.objects = _object_classes()
+
+    def encode_named(self, value, where):
+        """:meth:`encode`; with ``"{}"`` in ``where``, a dict's items are named by it."""
+        if "{}" not in where and "{!r}" not in where:
+            return self.encode(value, where)
+        items = {key: self.encode(item, where.format(key)) for key, item in value.items()}
+        return {"type": "dict", "value": items}
 
     def encode(self, value, where):
         if isinstance(value, np.generic):  # before the plain types: np.float64 is a float
@@ -217,7 +313,11 @@ class _Writer:
         if kind is tuple:
             items = [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
             return {"type": "tuple", "items": items}
-        if kind is dict:
+        if isinstance(value, torch.Tensor):
+            key = str(len(self.tensors))
+            self.tensors[key] = value.detach().cpu().contiguous()
+            return {"type": "tensor", "key": key}
+        if kind is dict or kind is OrderedDict:  # (state dicts are ordered dicts)
             if all(type(key) is str for key in value):  # readable in the JSON
                 items = {
                     key: self.encode(item, f"{where}[{key!r}]") for key, item in value.items()
@@ -298,8 +398,9 @@ class _Writer:
 class _Reader:
     """Turns what :class:`_Writer` wrote back into values, constructing allow-listed types."""
 
-    def __init__(self, read_array):
+    def __init__(self, read_array, tensors=None):
         self.read_array = read_array
+        self.tensors = {} if tensors is None else tensors
         self.objects = _object_classes()
 
     def decode(self, value):
@@ -324,6 +425,11 @@ class _Reader:
             return np.asarray(value["value"], dtype=dtype)[()]
         if tag == "ndarray":
             return self.read_array(value["entry"])
+        if tag == "tensor":
+            tensor = self.tensors[value["key"]]
+            if not isinstance(tensor, torch.Tensor):
+                raise ValueError(f"the tensor {value['key']!r} is a {type(tensor).__name__}")
+            return tensor
         if tag == "object_array":
             items = [self.decode(item) for item in value["items"]]
             array = np.empty(len(items), dtype=object)
@@ -373,14 +479,14 @@ def _dtype_from(text):
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _read_metadata(archive, name):
+def _read_metadata(archive, name, format_name):
     try:
         raw = archive.read(_METADATA)
     except KeyError:
         raise ModelFileError(
-            f"{name} is not an sktsgan model file: the zip archive has no {_METADATA} "
-            "(a torch.save file is a zip archive too). Model files are written by "
-            "sampler.save(path)."
+            f"{name} is not an sktsgan {_KIND[format_name]}: the zip archive has no "
+            f"{_METADATA} (a torch.save file is a zip archive too). Model files are "
+            "written by sampler.save(path)."
         ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise _damaged(name, _METADATA, exc) from exc
@@ -388,25 +494,26 @@ def _read_metadata(archive, name):
         metadata = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _damaged(name, _METADATA, exc) from exc
-    if type(metadata) is not dict or metadata.get("format") != FORMAT_NAME:
+    if type(metadata) is not dict or metadata.get("format") != format_name:
         raise ModelFileError(
-            f"{name} is not an sktsgan model file: its {_METADATA} does not say format "
-            f"{FORMAT_NAME!r}."
+            f"{name} is not an sktsgan {_KIND[format_name]}: its {_METADATA} does not say "
+            f"format {format_name!r}."
         )
     version = metadata.get("format_version")
     written_by = metadata.get("sktsgan_version")
     if type(version) is not int:
         raise _damaged(name, _METADATA, f"format_version is {version!r}, not an integer")
-    if version not in _READABLE_VERSIONS:
-        readable = ", ".join(map(str, _READABLE_VERSIONS))
+    if version not in _READABLE_VERSIONS[format_name]:
+        readable = ", ".join(map(str, _READABLE_VERSIONS[format_name]))
         fix = (
             "Upgrade sktsgan (pip install --upgrade sktsgan) to load it."
             if version > FORMAT_VERSION
             else f"Load it with sktsgan {written_by}, which wrote it."
         )
         raise ModelFileError(
-            f"{name} was written by sktsgan {written_by} in model format version {version}; "
-            f"this sktsgan {__version__} reads format version {readable}. {fix}"
+            f"{name} was written by sktsgan {written_by} in {_KIND[format_name]} format "
+            f"version {version}; this sktsgan {__version__} reads format versions "
+            f"{readable}. {fix}"
         )
     return metadata
 
@@ -432,48 +539,61 @@ def _read_entries(archive, metadata, name):
     return entries
 
 
-def _rebuild(metadata, entries, device, name, classes):
-    estimator_name = metadata.get("estimator")
+def _sampler_class(content, name, classes):
+    estimator_name = content.get("estimator")
     cls = classes.get(estimator_name) if type(estimator_name) is str else None
     if cls is None:
         raise ModelFileError(
             f"{name} names the estimator class {estimator_name!r}, which is not an sktsgan "
             f"sampler; refused. Samplers this sktsgan loads: {', '.join(sorted(classes))}."
         )
-
-    def read_array(entry):
-        return np.load(io.BytesIO(entries[entry]), allow_pickle=False)
-
-    reader = _Reader(read_array)
-    params = {key: reader.decode(value) for key, value in metadata["params"].items()}
-    estimator = cls(**params)
-    fitted = {key: reader.decode(value) for key, value in metadata["fitted"].items()}
-    if any(type(key) is not str or key in params for key in fitted):
-        raise ValueError("the fitted attributes must be names other than the parameters")
-    estimator.__dict__.update(fitted)
-    engine_info = metadata["engine"]
-    if engine_info is not None:
-        estimator.engine_ = _rebuild_engine(estimator, engine_info, entries, reader, device, name)
-    check_is_fitted(estimator, estimator._fitted_attribute)
-    return estimator
+    return cls
 
 
-def _rebuild_engine(estimator, info, entries, reader, device, name):
-    if _WEIGHTS not in entries:
-        raise ModelFileError(f"{name} is incomplete: it lists no {_WEIGHTS} entry.")
+def _decode_version_1(metadata, reader):
+    """A version 1 model file's metadata, decoded: its dicts of names were plain JSON."""
+    engine = metadata["engine"]
+    return {
+        "estimator": metadata["estimator"],
+        "params": {key: reader.decode(value) for key, value in metadata["params"].items()},
+        "fitted": {key: reader.decode(value) for key, value in metadata["fitted"].items()},
+        "engine": None
+        if engine is None
+        else {
+            "batch_size": reader.decode(engine["batch_size"]),
+            "device": engine["device"],
+            "position": reader.decode(engine["position"]),
+            "history": None if engine["history"] is None else reader.decode(engine["history"]),
+        },
+    }
+
+
+def _version_1_state(content, name):
+    """What a sampler's ``_get_state()`` returns, from a version 1 model file."""
+    state = {key: content[key] for key in ("params", "fitted")}
+    info = content["engine"]
+    state["engine"] = None
+    if info is not None:
+        if _WEIGHTS_V1 not in content:
+            raise ModelFileError(f"{name} is incomplete: it lists no {_WEIGHTS_V1} entry.")
+        state["engine"] = {
+            "weights": content[_WEIGHTS_V1],
+            "batch_size": info["batch_size"],
+            "device": info["device"],
+            "position": info["position"],
+            "history": info["history"],
+        }
+    return state
+
+
+def _load_tensors(data, map_location, name, entry):
     try:
-        weights = torch.load(io.BytesIO(entries[_WEIGHTS]), map_location=device, weights_only=True)
+        return torch.load(io.BytesIO(data), map_location=map_location, weights_only=True)
     except Exception as exc:  # whatever torch refuses: the entry is not plain tensors
         raise ModelFileError(
-            f"{name}: {_WEIGHTS} could not be read with torch's weights-only loading "
+            f"{name}: {entry} could not be read with torch's weights-only loading "
             f"({type(exc).__name__}: {str(exc)[:300]}); refused."
         ) from exc
-    engine = estimator._untrained_engine(reader.decode(info["batch_size"]), device)
-    engine.position_ = tuple(int(i) for i in reader.decode(info["position"]))
-    engine.load_component_states(weights)
-    history = estimator.__dict__.get("history_") if info["history"] is None else None
-    engine.history_ = history if history is not None else reader.decode(info["history"])
-    return engine
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -505,5 +625,7 @@ def _write_atomically(path, metadata, entries):
 def _write_entry(archive, entry, data):
     # a fixed time stamp: the same model gives the same bytes
     info = zipfile.ZipInfo(entry, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
+    # JSON shrinks several times; floats hardly at all, and compressing them made each
+    # checkpoint write about 2.5 times slower (measured with benchmarks/checkpoint_writes.py)
+    info.compress_type = zipfile.ZIP_DEFLATED if entry == _METADATA else zipfile.ZIP_STORED
     archive.writestr(info, data)

@@ -147,6 +147,44 @@ class _SamplerMixin:
 
         save_sampler(self, path, sampler_classes())
 
+    def _get_state(self):
+        """What this fitted sampler is, as values a model file stores.
+
+        Returns ``{"params", "fitted", "engine"}``: the constructor's parameters, every
+        other attribute (fitted attributes and private state: plain values, arrays and
+        the few fitted objects the format knows), and the state of the trained engine
+        (None for a sampler without one). :meth:`_from_state` rebuilds the sampler;
+        :mod:`sktsgan._persistence` writes and reads it without knowing what it holds.
+        """
+        check_is_fitted(self, self._fitted_attribute)
+        params = self.get_params(deep=False)
+        fitted = {key: value for key, value in vars(self).items() if key not in params}
+        engine = fitted.pop("engine_", None)
+        return {
+            "params": params,
+            "fitted": fitted,
+            "engine": None if engine is None else self._engine_state(engine),
+        }
+
+    @classmethod
+    def _from_state(cls, state, device="cpu"):
+        """The fitted sampler that :meth:`_get_state` described, networks on ``device``."""
+        params, fitted = state["params"], state["fitted"]
+        if any(type(key) is not str or key in params for key in fitted):
+            raise ValueError("the fitted attributes must be names other than the parameters")
+        estimator = cls(**params)
+        estimator.__dict__.update(fitted)
+        if state["engine"] is not None:
+            estimator.engine_ = estimator._engine_from_state(state["engine"], device)
+        check_is_fitted(estimator, estimator._fitted_attribute)
+        return estimator
+
+    def _engine_state(self, engine):
+        raise TypeError(f"{type(self).__name__} has no engine to save")
+
+    def _engine_from_state(self, state, device):
+        raise TypeError(f"{type(self).__name__} has no engine to load")
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False

@@ -268,6 +268,29 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             engine.initialize()
         return engine
 
+    def _engine_state(self, engine):
+        """The trained engine as :meth:`_get_state` gives it: weights (the state dicts of
+        networks, criterion and optimisers, on the CPU), batch size, device, the position
+        a warm start goes on from, and the history (None: it is ``history_``)."""
+        shared = engine.history_ is self.__dict__.get("history_")
+        return {
+            "weights": engine.component_states(),
+            "batch_size": engine.batch_size,
+            "device": str(engine.device),
+            # where a warm start after loading goes on from: (phase index, epochs done)
+            "position": list(engine.position_),
+            "history": None if shared else engine.history_,
+        }
+
+    def _engine_from_state(self, state, device):
+        """The engine :meth:`_engine_state` described, rebuilt on ``device``."""
+        engine = self._untrained_engine(state["batch_size"], device)
+        engine.position_ = tuple(int(i) for i in state["position"])
+        engine.load_component_states(state["weights"])
+        history = state["history"]
+        engine.history_ = self.__dict__.get("history_") if history is None else history
+        return engine
+
     def _make_engine(self, n_features, n_classes, batch_size, device, *, checkpoint_path=None):
         """The untrained engine; ``fit`` trains it and :func:`sktsgan.load` rebuilds it."""
         return AdversarialNet(

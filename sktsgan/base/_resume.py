@@ -13,11 +13,10 @@ import os
 import numpy as np
 import pandas as pd
 
-from ..nn._reliability import load_checkpoint
+from .._persistence import CHECKPOINT_FORMAT_NAME, ModelFileError, read_archive
 from ..utils.validation import TableData
 
 CHECKPOINT_FILE = "sktsgan-checkpoint.pt"
-CHECKPOINT_FORMAT = "sktsgan-checkpoint-1"
 
 
 def run_fingerprint(estimator, data, labels):
@@ -59,8 +58,8 @@ def run_fingerprint(estimator, data, labels):
 
 
 def checkpoint_extra(estimator):
+    """What a checkpoint holds beside the engine's training state."""
     return {
-        "format": CHECKPOINT_FORMAT,
         "fingerprint": estimator._fit_fingerprint,
         "sampling_rng": estimator._sampling_start,
     }
@@ -78,12 +77,14 @@ def resume_state(estimator, fingerprint, device):
         path = os.path.join(os.fspath(estimator.checkpoint_dir), CHECKPOINT_FILE)
         if not os.path.exists(path):
             return None
-        state, source = load_checkpoint(path, device), f"the checkpoint {path}"
-        if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
+        source = f"the checkpoint {path}"
+        try:
+            _, state = read_archive(path, CHECKPOINT_FORMAT_NAME, map_location=device)
+        except ModelFileError as exc:
             raise ValueError(
-                f"{path} is not a checkpoint that this version of sktsgan wrote; remove "
-                "it or pass another checkpoint_dir."
-            )
+                f"{path} is not a checkpoint that this version of sktsgan can continue "
+                f"({exc}); remove it or pass another checkpoint_dir."
+            ) from exc
     else:
         return None
     _check_same_run(state["fingerprint"], fingerprint, source)

@@ -1,6 +1,12 @@
-"""The torch layer: networks, losses and the shared training engine."""
+"""The torch layer: networks, losses and the shared training engine.
 
-from ._engine import AdversarialNet, LossProgressBar, TensorBatches, TrainingPhase
+What a user or a new model needs: the engine (:class:`AdversarialNet`, trained in
+:class:`TrainingPhase` s), the networks, the losses and the diversity statistic. The
+engine's own parts (its batching, its progress bar, the sampling copies, checkpoints)
+stay in the private modules.
+"""
+
+from ._engine import AdversarialNet, TrainingPhase
 from ._fused_gru import fused_gru, native_recurrence
 from ._losses import (
     bce_discriminator_loss,
@@ -27,10 +33,8 @@ from ._reliability import diversity_ratio
 __all__ = [
     "AdversarialNet",
     "DenseNetwork",
-    "LossProgressBar",
     "RecurrentNetwork",
     "RowGenerator",
-    "TensorBatches",
     "TrainingPhase",
     "bce_discriminator_loss",
     "bce_generator_loss",

@@ -43,6 +43,7 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochTimer, PrintLog
 from skorch.history import History
 
+from .._persistence import CHECKPOINT_FORMAT_NAME, write_archive
 from ..utils._torch import set_torch_rng, torch_rng_to_plain
 from ._reliability import (
     DIVERSITY_BATCH,
@@ -50,7 +51,6 @@ from ._reliability import (
     evenly_spaced,
     forked_rng,
     plain,
-    save_atomic,
 )
 from ._selection import MAX_REAL, SamplingWeights, fidelity_gap
 
@@ -603,7 +603,7 @@ class AdversarialNet(NeuralNet):
         if self._written == self._snapshot["history_len"]:
             return
         payload = {**(self.checkpoint_extra or {}), "engine": self.training_state()}
-        save_atomic(payload, self.checkpoint_path)
+        write_archive(self.checkpoint_path, CHECKPOINT_FORMAT_NAME, payload)
         self._written = self._snapshot["history_len"]
 
     def _diversity(self, tensors):

@@ -10,8 +10,6 @@ import numbers
 import numpy as np
 import torch
 
-from ..utils._files import write_atomically
-
 # series generated (and real series read) per diversity check
 DIVERSITY_BATCH = 128
 
@@ -100,13 +98,3 @@ def plain(value):
     if isinstance(value, numbers.Number):
         return value
     return repr(value)
-
-
-def save_atomic(payload, path):
-    """``torch.save`` ``payload`` to ``path`` atomically (see ``write_atomically``)."""
-    write_atomically(path, lambda file: torch.save(payload, file))
-
-
-def load_checkpoint(path, device):
-    """Read a file written by :func:`save_atomic`, without unpickling any object."""
-    return torch.load(path, map_location=device, weights_only=True)

@@ -4,6 +4,7 @@ Every sampler goes through the same engine; the contract for all of them is chec
 ``test_common.py``, the exact-resume guarantee for single- and multi-phase training here.
 """
 
+import json
 import os
 import warnings
 
@@ -13,12 +14,17 @@ import torch
 from sklearn.base import clone
 from skorch.callbacks import Callback
 
-from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler
+from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler, _persistence
 from sktsgan.datasets import make_sines
 from sktsgan.models._rcgan import RCGANNetworks
 from sktsgan.nn import AdversarialNet, diversity_ratio
 
 CHECKPOINT = "sktsgan-checkpoint.pt"
+
+
+def read_checkpoint(path):
+    """What a checkpoint holds (it is an archive of the model files' format)."""
+    return _persistence.read_archive(path, "sktsgan-checkpoint")[1]
 
 
 def poison(net):
@@ -103,7 +109,7 @@ def test_resume_from_a_checkpoint_equals_an_uninterrupted_fit(
     make, epoch, X, tmp_path, fit_interrupted
 ):
     fit_interrupted(make(n_epochs=4, checkpoint_dir=tmp_path), X, epoch)
-    saved = torch.load(tmp_path / CHECKPOINT, weights_only=True)
+    saved = read_checkpoint(tmp_path / CHECKPOINT)
     assert len(saved["engine"]["history"]) == epoch - 1
     # a new process: nothing in memory, the checkpoint on disk
     resumed = make(n_epochs=4, checkpoint_dir=tmp_path, warm_start=True).fit(X)
@@ -148,33 +154,33 @@ def test_resume_refuses_other_parameters_data_or_files(X, tmp_path):
     in_memory = rcgan(n_epochs=1).fit(X).set_params(warm_start=True, lr=0.01)
     with pytest.raises(ValueError, match=r"continue the previous fit: lr=0.001 there, lr=0.01"):
         in_memory.fit(X)
-    torch.save({"something": "else"}, tmp_path / CHECKPOINT)
-    with pytest.raises(ValueError, match="not a checkpoint that this version of sktsgan wrote"):
+    torch.save({"something": "else"}, tmp_path / CHECKPOINT)  # checkpoints of sktsgan <= 0.1
+    with pytest.raises(ValueError, match="not a checkpoint that this version of sktsgan can"):
         rcgan(n_epochs=2, checkpoint_dir=tmp_path, warm_start=True).fit(X)
 
 
 def test_checkpoint_every_and_a_failed_write_keeps_the_previous_file(X, tmp_path, monkeypatch):
     written = []
-    real_save = torch.save
+    real_write = _persistence._write_entry
 
-    def save(payload, file, *args, **kwargs):
-        written.append(len(payload["engine"]["history"]))
+    def write_entry(archive, entry, data):
+        if entry == "metadata.json":
+            written.append(len(json.loads(data)["engine"]["value"]["history"]))
         if written[-1] == 4:  # the write after epoch 4 dies half way, and its retry
-            file.write(b"half a checkpoint")
+            real_write(archive, entry, b"half a checkpoint")
             raise OSError("disk full")
-        real_save(payload, file, *args, **kwargs)
+        real_write(archive, entry, data)
 
-    monkeypatch.setattr(torch, "save", save)
+    monkeypatch.setattr(_persistence, "_write_entry", write_entry)
     with pytest.raises(OSError, match="disk full"):
         rcgan(n_epochs=5, checkpoint_dir=tmp_path, checkpoint_every=2).fit(X)
     assert written == [2, 4, 4]
     assert sorted(os.listdir(tmp_path)) == [CHECKPOINT]  # no temporary file left
-    saved = torch.load(tmp_path / CHECKPOINT, weights_only=True)
-    assert len(saved["engine"]["history"]) == 2
-    monkeypatch.setattr(torch, "save", real_save)
+    assert len(read_checkpoint(tmp_path / CHECKPOINT)["engine"]["history"]) == 2
+    monkeypatch.setattr(_persistence, "_write_entry", real_write)
     # a completed fit writes its last epoch even off the schedule
     rcgan(n_epochs=3, checkpoint_dir=tmp_path, checkpoint_every=2).fit(X)
-    assert len(torch.load(tmp_path / CHECKPOINT, weights_only=True)["engine"]["history"]) == 3
+    assert len(read_checkpoint(tmp_path / CHECKPOINT)["engine"]["history"]) == 3
 
 
 @pytest.mark.parametrize("after", [2, 5], ids=["mid-epoch", "last-update"])

@@ -5,7 +5,6 @@ import torch
 
 from sktsgan.nn import (
     RecurrentNetwork,
-    TensorBatches,
     bce_discriminator_loss,
     bce_generator_loss,
     gradient_penalty,
@@ -14,6 +13,7 @@ from sktsgan.nn import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
+from sktsgan.nn._engine import TensorBatches
 from sktsgan.utils._torch import resolve_device, seeded_torch
 
 
