@@ -28,6 +28,7 @@ in ``weights.pt``) are still read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -104,20 +105,11 @@ def read_sampler(path, classes, *, device="cpu"):
     device = resolve_device(device)
     name = os.fspath(path)
     metadata, content = read_archive(path, FORMAT_NAME, map_location=device)
-    try:
+    with _read_back(name, metadata):
         cls = _sampler_class(content, name, classes)
         if metadata["format_version"] == 1:
             content = _version_1_state(content, name)
         return cls._from_state(content, device)
-    except ModelFileError:
-        raise
-    except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
-        raise ModelFileError(
-            f"{name} could not be read back ({type(exc).__name__}: {exc}). It was "
-            f"written by sktsgan {metadata.get('sktsgan_version')!r} and this is "
-            f"sktsgan {__version__}; the file is damaged or from an incompatible "
-            "version."
-        ) from exc
 
 
 def save_sampler(estimator, path, classes):
@@ -227,22 +219,13 @@ def read_archive(path, format_name, *, map_location="cpu"):
     reader = _Reader(
         lambda entry: np.load(io.BytesIO(entries[entry]), allow_pickle=False), tensors
     )
-    try:
+    with _read_back(name, metadata):
         if metadata["format_version"] == 1:
             content = _decode_version_1(metadata, reader)
         else:
             content = {
                 key: reader.decode(value) for key, value in metadata.items() if key not in _HEADER
             }
-    except ModelFileError:
-        raise
-    except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
-        raise ModelFileError(
-            f"{name} could not be read back ({type(exc).__name__}: {exc}). It was "
-            f"written by sktsgan {metadata.get('sktsgan_version')!r} and this is "
-            f"sktsgan {__version__}; the file is damaged or from an incompatible "
-            "version."
-        ) from exc
     if metadata["format_version"] == 1 and _WEIGHTS_V1 in entries:
         content["weights.pt"] = _load_tensors(
             entries[_WEIGHTS_V1], map_location, name, _WEIGHTS_V1
@@ -262,7 +245,7 @@ def _object_classes():
     """
     from sklearn import preprocessing
 
-    from .utils._tabular import TabularEncoder
+    from .preprocessing import TabularEncoder
     from .utils.validation import InputFormat, LabelInfo
 
     sklearn_names = [
@@ -537,6 +520,23 @@ def _read_entries(archive, metadata, name):
             raise _damaged(name, entry, "its SHA-256 differs from the one recorded at save")
         entries[entry] = data
     return entries
+
+
+@contextlib.contextmanager
+def _read_back(name, metadata):
+    """Turn what a damaged or incompatible file raises while it is read into a
+    :class:`ModelFileError` that says so."""
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except (AttributeError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as exc:
+        raise ModelFileError(
+            f"{name} could not be read back ({type(exc).__name__}: {exc}). It was "
+            f"written by sktsgan {metadata.get('sktsgan_version')!r} and this is "
+            f"sktsgan {__version__}; the file is damaged or from an incompatible "
+            "version."
+        ) from exc
 
 
 def _sampler_class(content, name, classes):

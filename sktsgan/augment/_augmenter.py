@@ -18,10 +18,10 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import _check_feature_names, _num_samples, check_consistent_length
+from sklearn.utils.validation import _num_samples, check_consistent_length
 
 from ..utils._random import draw_seed
-from ..utils.validation import _check_columns
+from ..utils.validation import check_feature_names
 
 _FILTER_ROUNDS = 10
 
@@ -312,9 +312,7 @@ class GANAugmenter(BaseSampler):
 
     def _check_n_features_and_names(self, X):
         """Set n_features_in_ (last axis) and, for DataFrames, feature_names_in_."""
-        if isinstance(X, pd.DataFrame):
-            _check_columns(X)
-        _check_feature_names(self, X, reset=True)
+        check_feature_names(self, X, reset=True)
         if isinstance(X, pd.DataFrame):
             self.n_features_in_ = X.shape[1]
         elif isinstance(X, np.ndarray):

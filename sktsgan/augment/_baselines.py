@@ -125,26 +125,11 @@ class RandomSeriesSampler(_PerturbingSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the stream of draws of ``sample``. The global numpy random state is
         never touched.
-    id_column, time_column : str, default=None
-        For a long DataFrame: the column naming each series, and the one ordering its
-        steps.
+    {long_frame_parameters}
 
     Attributes
     ----------
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of str
-        Feature names, for DataFrame input with string column names.
-    n_timesteps_ : int
-        Length of the longest training series.
-    n_samples_fit_ : int
-        Number of training series (rows, for tabular input).
-    lengths_ : ndarray of shape (n_series,)
-        Training series lengths.
-    classes_ : ndarray
-        Class labels, for a sampler fitted with ``y``.
-    class_prior_ : ndarray
-        Class frequencies in the training data; ``sample(n)`` draws classes from them.
+    {data_attributes}
 
     See Also
     --------
@@ -195,28 +180,13 @@ class JitterSampler(_PerturbingSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the stream of draws of ``sample``. The global numpy random state is
         never touched.
-    id_column, time_column : str, default=None
-        For a long DataFrame: the column naming each series, and the one ordering its
-        steps.
+    {long_frame_parameters}
 
     Attributes
     ----------
     feature_std_ : ndarray of shape (n_features,)
         Standard deviation of each feature over the valid steps of the training data.
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of str
-        Feature names, for DataFrame input with string column names.
-    n_timesteps_ : int
-        Length of the longest training series.
-    n_samples_fit_ : int
-        Number of training series (rows, for tabular input).
-    lengths_ : ndarray of shape (n_series,)
-        Training series lengths; each sample keeps the length of its training series.
-    classes_ : ndarray
-        Class labels, for a sampler fitted with ``y``.
-    class_prior_ : ndarray
-        Class frequencies in the training data; ``sample(n)`` draws classes from them.
+    {data_attributes}
 
     See Also
     --------
@@ -282,26 +252,11 @@ class ScalingSampler(_PerturbingSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the stream of draws of ``sample``. The global numpy random state is
         never touched.
-    id_column, time_column : str, default=None
-        For a long DataFrame: the column naming each series, and the one ordering its
-        steps.
+    {long_frame_parameters}
 
     Attributes
     ----------
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of str
-        Feature names, for DataFrame input with string column names.
-    n_timesteps_ : int
-        Length of the longest training series.
-    n_samples_fit_ : int
-        Number of training series (rows, for tabular input).
-    lengths_ : ndarray of shape (n_series,)
-        Training series lengths; each sample keeps the length of its training series.
-    classes_ : ndarray
-        Class labels, for a sampler fitted with ``y``.
-    class_prior_ : ndarray
-        Class frequencies in the training data; ``sample(n)`` draws classes from them.
+    {data_attributes}
 
     See Also
     --------
@@ -374,26 +329,11 @@ class TimeWarpSampler(_PerturbingSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the stream of draws of ``sample``. The global numpy random state is
         never touched.
-    id_column, time_column : str, default=None
-        For a long DataFrame: the column naming each series, and the one ordering its
-        steps.
+    {long_frame_parameters}
 
     Attributes
     ----------
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of str
-        Feature names, for DataFrame input with string column names.
-    n_timesteps_ : int
-        Length of the longest training series.
-    n_samples_fit_ : int
-        Number of training series (rows, for tabular input).
-    lengths_ : ndarray of shape (n_series,)
-        Training series lengths; each sample keeps the length of its training series.
-    classes_ : ndarray
-        Class labels, for a sampler fitted with ``y``.
-    class_prior_ : ndarray
-        Class frequencies in the training data; ``sample(n)`` draws classes from them.
+    {data_attributes}
 
     See Also
     --------
@@ -479,9 +419,7 @@ class SMOTESampler(_BaselineSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the stream of draws of ``sample``. The global numpy random state is
         never touched.
-    id_column, time_column : str, default=None
-        For a long DataFrame: the column naming each series, and the one ordering its
-        steps.
+    {long_frame_parameters}
 
     Attributes
     ----------

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._docstrings import fill_docstring
 from ..utils.validation import (
     check_labels,
     check_n_samples,
@@ -21,6 +22,29 @@ from ..utils.validation import (
     restore_format,
     sample_dtype,
 )
+
+# what every sampler's docstring lists where it says {data_attributes}
+_DATA_ATTRIBUTES = """\
+n_features_in_ : int
+    Number of features.
+feature_names_in_ : ndarray of str
+    Feature names, for DataFrame input with string column names.
+n_timesteps_ : int
+    Length of the longest training series.
+n_samples_fit_ : int
+    Number of training series (rows, for tabular input).
+lengths_ : ndarray of shape (n_series,)
+    Training series lengths; samples draw theirs from these.
+classes_ : ndarray
+    Class labels, for a sampler fitted with ``y``.
+class_prior_ : ndarray
+    Class frequencies in the training data; ``sample(n)`` draws classes from them."""
+
+# ... and where it says {long_frame_parameters}
+_LONG_FRAME_PARAMETERS = """\
+id_column, time_column : str, default=None
+    For a long DataFrame: the column naming each series, and the one ordering its
+    steps."""
 
 # every sampler class sktsgan defines, by name: the classes a model file may name
 _SAMPLER_CLASSES = {}
@@ -57,6 +81,9 @@ class _SamplerMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        fill_docstring(
+            cls, data_attributes=_DATA_ATTRIBUTES, long_frame_parameters=_LONG_FRAME_PARAMETERS
+        )
         # public classes of the package only, never those of its tests (whether a class
         # is abstract is known only once it is made: sampler_classes() checks it)
         module = cls.__module__

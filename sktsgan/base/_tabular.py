@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.utils.validation import _check_feature_names
 
+from ..preprocessing import TabularEncoder
+from ..utils._formats import _check_columns
 from ..utils._random import draw_seed
-from ..utils._tabular import TabularEncoder
 from ..utils.validation import (
     TableData,
-    _check_columns,
+    check_feature_names,
     check_fitted_sequences,
     check_labels,
     check_table,
@@ -125,7 +125,7 @@ class BaseTabularSampler(BaseNeuralSampler):
         if not isinstance(X, pd.DataFrame) or all(isinstance(c, str) for c in X.columns):
             # (sklearn refuses names of mixed types, which fit accepts; the encoder
             # compares those with the names of fit)
-            _check_feature_names(self, X, reset=False)
+            check_feature_names(self, X, reset=False)
         if not isinstance(X, pd.DataFrame):
             X = np.asarray(X, dtype=object)
             if X.ndim != 2 or X.shape[1] != self.n_features_in_:

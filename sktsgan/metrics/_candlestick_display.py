@@ -162,10 +162,16 @@ class CandlestickDisplay:
             ``(X, y)`` only ``X`` is used.
         X_real : array-like, list of series or DataFrame
             Real prices in the format the sampler was fitted on.
-        open, high, low, close, n_series, random_state, ax
-            As in :meth:`from_samples`; ``random_state`` also seeds the sampling.
+        open, high, low, close : int or str, default=None
+            As in :meth:`from_samples`.
+        n_series : int, default=3
+            Series to sample, and real series to draw at random (all if fewer).
         feature_names : list of str, default=None
             None takes the sampler's ``feature_names_in_``, if it has one.
+        random_state : int, RandomState instance or None, default=0
+            Seeds the sampling and the choice of real series.
+        ax : array of 2 matplotlib Axes, default=None
+            As in :meth:`from_samples`.
 
         Returns
         -------

@@ -53,7 +53,32 @@ class SeriesComparisonDisplay:
         random_state=0,
         ax=None,
     ):
-        """Draw ``n_series`` real and synthetic series from data in any sampler format."""
+        """Draw ``n_series`` real and synthetic series from data in any sampler format.
+
+        Parameters
+        ----------
+        X_real : array-like of shape (n_series, n_timesteps, n_features), list of \
+                series or DataFrame
+            Real series: a 3-D array (trailing NaN pads shorter series), a list of
+            series, or tabular rows (a 2-D array or wide DataFrame).
+        X_synth : same kinds as ``X_real``
+            Synthetic series with the same features.
+        n_series : int, default=10
+            Series of each set to draw, chosen at random (all if fewer).
+        feature_names : list of str, default=None
+            Panel titles; None takes the real data's DataFrame columns, else
+            ``"feature 0"``, ``"feature 1"``, ...
+        max_features : int, default=6
+            Draw the first this many features only.
+        random_state : int or None, default=0
+            Seeds the choice of series.
+        ax : array of matplotlib Axes, default=None
+            One Axes per feature drawn; a new figure if None.
+
+        Returns
+        -------
+        display : SeriesComparisonDisplay
+        """
         real, real_format = check_sequences(X_real, estimator_name="SeriesComparisonDisplay")
         synth, _ = check_sequences(X_synth, estimator_name="SeriesComparisonDisplay")
         check_features(synth, real.n_features, "the real data")
@@ -83,7 +108,27 @@ class SeriesComparisonDisplay:
     ):
         """Draw ``n_series`` fresh samples of a fitted sampler against ``X_real``.
 
-        The options mean what they mean in :meth:`from_samples`.
+        Parameters
+        ----------
+        sampler : fitted sampler
+            Anything with ``sample(n, random_state=...)``; of a conditional sampler's
+            ``(X, y)`` only ``X`` is used.
+        X_real : array-like, list of series or DataFrame
+            Real series, in a format :meth:`from_samples` reads.
+        n_series : int, default=10
+            Series to sample, and real series to draw at random (all if fewer).
+        feature_names : list of str, default=None
+            As in :meth:`from_samples`.
+        max_features : int, default=6
+            As in :meth:`from_samples`.
+        random_state : int or None, default=0
+            Seeds the sampling and the choice of real series.
+        ax : array of matplotlib Axes, default=None
+            As in :meth:`from_samples`.
+
+        Returns
+        -------
+        display : SeriesComparisonDisplay
         """
         synthetic = sample_series(sampler, n_series, random_state)
         return cls.from_samples(
@@ -97,7 +142,19 @@ class SeriesComparisonDisplay:
         )
 
     def plot(self, ax=None):
-        """Draw the panels; ``ax`` is an array of one Axes per feature, or None."""
+        """Draw one panel per feature: series over time, or histograms of tabular rows.
+
+        Parameters
+        ----------
+        ax : array of matplotlib Axes, default=None
+            One Axes per feature (a single Axes for one feature); a new figure if
+            None.
+
+        Returns
+        -------
+        self : SeriesComparisonDisplay
+            With ``figure_`` and ``axes_`` set.
+        """
         plt = import_pyplot("SeriesComparisonDisplay.plot")
         n_features = self.real.shape[2]
         if ax is None:

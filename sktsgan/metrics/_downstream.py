@@ -23,9 +23,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from sklearn.utils.multiclass import type_of_target
 
 from ..preprocessing import SeriesFlattener
+from ..preprocessing._tabular import is_categorical_dtype
 from ..utils._docstrings import with_snippets
 from ..utils._random import draw_seed
-from ..utils._tabular import is_categorical_dtype
 from ..utils.validation import check_sequences, time_mask
 from ._posthoc import _repeat
 

@@ -70,6 +70,7 @@ def interval_coverage(y_true, lower, upper):
     Parameters
     ----------
     y_true, lower, upper : array-like of the same shape
+        Real values, and the lower and upper ends of their forecast intervals.
 
     Returns
     -------

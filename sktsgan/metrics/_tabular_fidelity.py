@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..preprocessing._tabular import check_table_pair
 from ..utils._docstrings import with_snippets
-from ..utils._tabular import check_table_pair
 
 _FIDELITY_COLUMNS = [
     "kind",

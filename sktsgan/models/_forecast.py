@@ -16,13 +16,13 @@ from torch import nn
 from ..base import BaseSequenceSampler
 from ..base._neural import _one_hot
 from ..nn import RecurrentNetwork, crps_loss, with_condition
+from ..utils._formats import _is_collection_of_series
 from ..utils._random import draw_seed
 from ..utils._scaling import scale_series, unscale_series
 from ..utils._torch import seeded_torch
 from ..utils._windows import sliding_pairs
 from ..utils.validation import (
     SequenceData,
-    _is_collection_of_series,
     check_fitted_sequences,
     check_labels,
     check_n_samples,

@@ -169,6 +169,7 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
         Adam learning rate of the generator.
     lr_discriminator : float, default=None
         Adam learning rate of the discriminator; None uses ``lr``.
+    {selection_parameters}
     device : {"cpu", "cuda", "auto"} or str, default="cpu"
         Where to train; "auto" picks CUDA when available. A fitted sampler keeps its
         device; pickles of a CUDA model load on a CPU-only machine.
@@ -180,11 +181,8 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
         table per epoch.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks, e.g. ``EarlyStopping(monitor="generator_loss")``.
-    {selection_parameters}
     {reliability_parameters}
-    id_column, time_column : str, default=None
-        For a long DataFrame: the column naming each series, and the one ordering
-        its steps.
+    {long_frame_parameters}
 
     Attributes
     ----------
@@ -197,20 +195,7 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
         if near 0; see :doc:`/reliability`).
     scaler_ : sklearn.preprocessing.MinMaxScaler
         Per-feature scaling learned in ``fit``.
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of str
-        Feature names, for DataFrame input with string column names.
-    n_timesteps_ : int
-        Length of the longest training series.
-    n_samples_fit_ : int
-        Number of training series (rows, for tabular input).
-    lengths_ : ndarray of shape (n_series,)
-        Training series lengths; samples draw theirs from these.
-    classes_ : ndarray
-        Class labels, for a sampler fitted with ``y``.
-    class_prior_ : ndarray
-        Class frequencies in the training data; ``sample(n)`` draws classes from them.
+    {data_attributes}
     device_ : str
         The device the sampler was trained on.
 

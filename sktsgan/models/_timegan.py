@@ -264,6 +264,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         Series per batch; "auto" uses ``min(128, n_series)`` (the paper's 128).
     lr : float, default=1e-3
         Adam learning rate of every network (the paper's code uses Adam's defaults).
+    {selection_parameters}
     device : {"cpu", "cuda", "auto"} or str, default="cpu"
         Where to train; "auto" picks CUDA when available.
     random_state : int, RandomState instance or None, default=None
@@ -272,11 +273,8 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         0 is silent; 1 shows a progress bar per phase; 2 also prints a table per epoch.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks; they see every phase.
-    {selection_parameters}
     {reliability_parameters}
-    id_column, time_column : str, default=None
-        For a long DataFrame: the column naming each series, and the one ordering its
-        steps.
+    {long_frame_parameters}
 
     Attributes
     ----------
@@ -290,20 +288,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         if near 0; see :doc:`/reliability`).
     scaler_ : sklearn.preprocessing.MinMaxScaler
         Per-feature scaling learned in ``fit``.
-    n_features_in_ : int
-        Number of features.
-    feature_names_in_ : ndarray of str
-        Feature names, for DataFrame input with string column names.
-    n_timesteps_ : int
-        Length of the longest training series.
-    n_samples_fit_ : int
-        Number of training series (rows, for tabular input).
-    lengths_ : ndarray of shape (n_series,)
-        Training series lengths; samples draw theirs from these.
-    classes_ : ndarray
-        Class labels, for a sampler fitted with ``y``.
-    class_prior_ : ndarray
-        Class frequencies in the training data.
+    {data_attributes}
     device_ : str
         The device the sampler was trained on.
 

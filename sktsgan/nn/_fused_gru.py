@@ -88,6 +88,7 @@ def fused_gru(x, rnn):
     Parameters
     ----------
     x : Tensor of shape (batch, time, input_size)
+        Input series.
     rnn : torch.nn.GRU
         Batch-first, unidirectional, with biases.
 

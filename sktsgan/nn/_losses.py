@@ -16,6 +16,18 @@ from ._fused_gru import native_recurrence
 def masked_mean(values, mask):
     """Mean of ``values`` over the steps where ``mask`` is 1.
 
+    Parameters
+    ----------
+    values : Tensor of shape (batch, time)
+        Per-step values, such as losses or scores.
+    mask : Tensor of shape (batch, time)
+        1.0 at valid steps, 0.0 on padding; a float weight in general.
+
+    Returns
+    -------
+    Tensor
+        A scalar: ``sum(values * mask) / sum(mask)``, 0 when ``mask`` is all 0.
+
     Examples
     --------
     >>> import torch
@@ -27,7 +39,20 @@ def masked_mean(values, mask):
 
 
 def bce_discriminator_loss(real_logits, fake_logits, mask):
-    """Binary cross-entropy of a discriminator labelling real 1 and fake 0, per step."""
+    """Binary cross-entropy of a discriminator labelling real 1 and fake 0, per step.
+
+    Parameters
+    ----------
+    real_logits, fake_logits : Tensor of shape (batch, time)
+        The discriminator's logits for real and for generated series.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the masked mean cross-entropy on real plus that on fake.
+    """
     real = F.binary_cross_entropy_with_logits(
         real_logits, torch.ones_like(real_logits), reduction="none"
     )
@@ -38,7 +63,20 @@ def bce_discriminator_loss(real_logits, fake_logits, mask):
 
 
 def bce_generator_loss(fake_logits, mask):
-    """Non-saturating generator loss: cross-entropy of fakes against the label real."""
+    """Non-saturating generator loss: cross-entropy of fakes against the label real.
+
+    Parameters
+    ----------
+    fake_logits : Tensor of shape (batch, time)
+        The discriminator's logits for generated series.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the masked mean cross-entropy.
+    """
     loss = F.binary_cross_entropy_with_logits(
         fake_logits, torch.ones_like(fake_logits), reduction="none"
     )
@@ -46,12 +84,38 @@ def bce_generator_loss(fake_logits, mask):
 
 
 def wasserstein_critic_loss(real_scores, fake_scores, mask):
-    """Critic side of the Wasserstein loss (Arjovsky et al. 2017): fake minus real."""
+    """Critic side of the Wasserstein loss (Arjovsky et al. 2017): fake minus real.
+
+    Parameters
+    ----------
+    real_scores, fake_scores : Tensor of shape (batch, time)
+        The critic's scores of real and of generated series.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the masked mean score of fakes minus that of real series.
+    """
     return masked_mean(fake_scores, mask) - masked_mean(real_scores, mask)
 
 
 def wasserstein_generator_loss(fake_scores, mask):
-    """Generator side of the Wasserstein loss: minus the critic's score of fakes."""
+    """Generator side of the Wasserstein loss: minus the critic's score of fakes.
+
+    Parameters
+    ----------
+    fake_scores : Tensor of shape (batch, time)
+        The critic's scores of generated series.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+
+    Returns
+    -------
+    Tensor
+        A scalar: minus the masked mean score.
+    """
     return -masked_mean(fake_scores, mask)
 
 
@@ -62,6 +126,22 @@ def gradient_penalty(critic, real, fake, mask):
     each series' score is its mean over valid steps, and the penalty pushes the norm of
     its gradient (over all steps and features) towards 1. A tabular critic maps rows
     ``(batch, features)`` to ``(batch, 1)``, with a ``(batch, 1)`` mask of ones.
+
+    Parameters
+    ----------
+    critic : callable
+        The critic (a module, or any function of a tensor that autograd can
+        differentiate twice).
+    real, fake : Tensor of shape (batch, time, features)
+        Real and generated series (rows ``(batch, features)`` for a tabular critic);
+        each pair is joined at a uniformly drawn point of the line between them.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the mean over series of ``(gradient norm - 1) ** 2``.
 
     Examples
     --------
@@ -91,6 +171,21 @@ def moment_loss(real, fake, mask, condition=None):
     TimeGAN's "moments" loss (Yoon et al., 2019), a cheap pull against mode collapse.
     With a one-hot ``condition`` ``(batch, n_classes)`` the moments are taken within
     each class, so that every class keeps its own spread.
+
+    Parameters
+    ----------
+    real, fake : Tensor of shape (batch, time, features)
+        Real and generated series.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+    condition : Tensor of shape (batch, n_classes), default=None
+        One-hot class of each series; None: one class.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the mean, over features and the steps and classes present, of the
+        absolute gaps between the means and between the standard deviations.
 
     Examples
     --------
@@ -124,6 +219,21 @@ def feature_matching_loss(real_features, fake_features, mask, condition=None):
     on real and on generated series, at every valid step. With a one-hot ``condition``
     ``(batch, n_classes)`` the means are taken within each class.
 
+    Parameters
+    ----------
+    real_features, fake_features : Tensor of shape (batch, time, units)
+        The discriminator's features of real and of generated series.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+    condition : Tensor of shape (batch, n_classes), default=None
+        One-hot class of each series; None: one class.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the squared distance summed over units, averaged over the steps
+        and classes present.
+
     Examples
     --------
     >>> import torch
@@ -153,6 +263,20 @@ def crps_loss(real, paths, mask):
     pairs of distinct draws so that its minimum is at the real distribution (Ferro
     2014); averaged over the steps where ``mask`` ``(batch, time)`` is 1.
 
+    Parameters
+    ----------
+    real : Tensor of shape (batch, time, features)
+        The real values.
+    paths : Tensor of shape (batch, m, time, features)
+        ``m`` drawn paths for each real series.
+    mask : Tensor of shape (batch, time)
+        1 at valid steps, 0 on padding.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the CRPS averaged over features and valid steps.
+
     Examples
     --------
     >>> import torch
@@ -177,6 +301,26 @@ def tabular_reconstruction_loss(x, outputs, log_sigma, blocks, mask):
     the ``outputs`` read as logits. ``mask`` ``(batch, width)`` is 1 where ``x`` holds a
     value (flattened series shorter than the longest have 0 on their padding). Summed
     over columns, averaged over rows.
+
+    Parameters
+    ----------
+    x : Tensor of shape (batch, width)
+        Encoded rows.
+    outputs : Tensor of shape (batch, width)
+        The decoder's outputs: means of numeric columns, logits of categories.
+    log_sigma : Tensor of shape (width,)
+        Log standard deviation of each numeric column (entries of softmax blocks are
+        not used).
+    blocks : sequence of (str, int)
+        ``(kind, width)`` pieces of the last axis in order, ``kind`` ``"numeric"`` or
+        ``"softmax"``.
+    mask : Tensor of shape (batch, width)
+        1 where ``x`` holds a value, 0 on padding.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the negative log-likelihood (without constant terms).
 
     Examples
     --------
@@ -210,6 +354,16 @@ def gaussian_kl(mean, log_var):
     """KL divergence of ``N(mean, exp(log_var))`` from ``N(0, 1)``, summed over latents.
 
     Averaged over the batch; the VAE's regulariser (Kingma and Welling, 2014).
+
+    Parameters
+    ----------
+    mean, log_var : Tensor of shape (batch, n_latent)
+        Mean and log variance of the encoder's Gaussian.
+
+    Returns
+    -------
+    Tensor
+        A scalar: the KL divergence.
 
     Examples
     --------

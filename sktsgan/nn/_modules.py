@@ -67,14 +67,35 @@ class RecurrentNetwork(nn.Module):
         self.activation = _ACTIVATIONS[output_activation]()
 
     def forward(self, x):
+        """Read out every step of the last recurrent layer.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, time, input_size)
+            Input series.
+
+        Returns
+        -------
+        Tensor of shape (batch, time, output_size)
+            The read-out, after ``output_activation``.
+        """
         return self.activation(self.readout(self.features(x)))
 
     def features(self, x):
         """The last recurrent layer's output at every step, before the read-out.
 
-        Shape ``(batch, time, hidden_size)``, twice that when bidirectional. A GRU
-        on the CPU runs through :func:`sktsgan.nn.fused_gru` (same weights,
+        A GRU on the CPU runs through :func:`sktsgan.nn.fused_gru` (same weights,
         same result, fewer and larger operations).
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, time, input_size)
+            Input series.
+
+        Returns
+        -------
+        Tensor of shape (batch, time, hidden_size)
+            Twice ``hidden_size`` wide when bidirectional.
         """
         if use_fused_gru(self.rnn, x):
             return fused_gru(x, self.rnn)
@@ -83,10 +104,20 @@ class RecurrentNetwork(nn.Module):
 
 
 def with_condition(x, condition):
-    """Join a per-series condition ``(batch, n_cond)`` to ``x``: to every step of series
-    ``(batch, steps, n)``, or to rows ``(batch, n)``.
+    """Join a per-series condition to every step of series, or to rows.
 
-    Returns ``x`` unchanged when ``condition`` is None.
+    Parameters
+    ----------
+    x : Tensor of shape (batch, steps, n) or (batch, n)
+        Series or rows.
+    condition : Tensor of shape (batch, n_cond) or None
+        One condition vector per series or row.
+
+    Returns
+    -------
+    Tensor of shape (batch, steps, n + n_cond) or (batch, n + n_cond)
+        ``condition`` appended to the last axis of ``x``; ``x`` itself when
+        ``condition`` is None.
 
     Examples
     --------
@@ -141,6 +172,18 @@ class DenseNetwork(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x):
+        """Map rows through the hidden layers.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, input_size)
+            Input rows.
+
+        Returns
+        -------
+        Tensor of shape (batch, output_size)
+            The last linear layer's output.
+        """
         return self.layers(x)
 
 
@@ -150,6 +193,19 @@ def softmax_blocks(x, blocks):
     ``blocks`` cuts the last axis of ``x`` into ``(kind, width)`` pieces in order, as
     :attr:`sktsgan.preprocessing.TabularEncoder.output_blocks_` does: one softmax block
     per categorical column, so each column's outputs are the probabilities of its levels.
+
+    Parameters
+    ----------
+    x : Tensor of shape (..., width)
+        Raw outputs.
+    blocks : sequence of (str, int)
+        ``(kind, width)`` pieces of the last axis in order, widths summing to
+        ``width``; ``kind`` ``"softmax"`` marks a block to normalise.
+
+    Returns
+    -------
+    Tensor of shape (..., width)
+        ``x`` with a softmax applied within each softmax block.
 
     Examples
     --------
@@ -174,6 +230,12 @@ class RowGenerator(nn.Module):
     ``generate(n, condition=None)``, rows ``(n, width)`` with each categorical block a
     vector of probabilities. :meth:`diversity_pair` lets the engine's collapse check
     compare generated with real rows.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to :class:`torch.nn.Module`, which takes none; a subclass defines its
+        own constructor.
     """
 
     def diversity_pair(self, batch):
@@ -181,6 +243,20 @@ class RowGenerator(nn.Module):
 
         Only numeric values count when there are any: a categorical block is one-hot in
         real rows but probabilities in generated ones, whose spread says little.
+
+        Parameters
+        ----------
+        batch : dict of Tensor
+            A training batch: rows ``"x"`` ``(batch, width)``, and optionally
+            ``"mask"`` ``(batch, width)`` and ``"condition"`` ``(batch, n_classes)``.
+
+        Returns
+        -------
+        real, fake : Tensor of shape (batch, width, 1)
+            The batch's rows and as many generated ones, for the same conditions.
+        mask : Tensor of shape (batch, width) or None
+            1 on the values to compare: the numeric ones (where the batch's mask, if
+            any, is 1), else those the batch's mask allows; None compares all.
         """
         real, mask = batch["x"], batch.get("mask")
         fake = self.generate(len(real), batch.get("condition"))

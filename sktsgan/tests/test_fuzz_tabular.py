@@ -30,7 +30,7 @@ import sktsgan
 from sktsgan import DenseGANSampler, VAESampler
 from sktsgan.augment import GANAugmenter
 from sktsgan.preprocessing import TabularEncoder
-from sktsgan.utils._tabular import is_categorical_dtype
+from sktsgan.preprocessing._tabular import is_categorical_dtype
 from sktsgan.utils.validation import check_table
 
 # Tiny models: these tests check the data contract, not the quality of the samples.

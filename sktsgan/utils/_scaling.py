@@ -1,6 +1,6 @@
 """The reversible encoding of the sequence samplers: per-feature min-max scaling of
 padded series, with a fitted :class:`~sklearn.preprocessing.MinMaxScaler` applied to 3-D
-arrays. The tabular samplers' counterpart is :class:`~sktsgan.utils._tabular.TabularEncoder`.
+arrays. The tabular samplers' counterpart is :class:`~sktsgan.preprocessing.TabularEncoder`.
 """
 
 from __future__ import annotations

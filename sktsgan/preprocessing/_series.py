@@ -1,18 +1,5 @@
-"""Put series data in front of a plain scikit-learn estimator.
-
-:class:`SeriesFlattener` reads series in every format the samplers accept and turns
-each series into one row of ``n_timesteps * n_features`` columns, NaN where a series is
-shorter than the others. Estimators that accept NaN (random forests, histogram gradient
-boosting) then work on variable-length series as they are; for the others, follow it
-with an imputer or set ``resample=True``. :class:`SeriesSummary` turns each series
-into a few statistics per feature instead (mean, spread, range, trend), the same number
-of columns whatever the series' lengths. :class:`TabularEncoder` is the reversible
-encoding of a mixed-type table (scaled numbers, one-hot categories) that the tabular
-samplers learn in. :class:`CandlestickEncoder` is a reversible encoding of price bars
-that keeps generated High and Low on the right side of Open and Close (use it through
-:class:`sktsgan.TransformedSampler`). :func:`forecast_pairs` cuts (history, future)
-pairs from series: what :class:`sktsgan.LSTMForecastGAN` learns from and is scored on.
-"""
+"""Series in front of a plain scikit-learn estimator: flattened, summarised, or cut
+into (history, future) pairs."""
 
 from __future__ import annotations
 
@@ -26,23 +13,12 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import (
-    _check_feature_names,
     _check_feature_names_in,
     check_is_fitted,
 )
 
-from ._candlestick import CandlestickEncoder
-from .utils._tabular import TabularEncoder
-from .utils._windows import sliding_pairs
-from .utils.validation import SequenceData, _check_columns, check_sequences
-
-__all__ = [
-    "CandlestickEncoder",
-    "SeriesFlattener",
-    "SeriesSummary",
-    "TabularEncoder",
-    "forecast_pairs",
-]
+from ..utils._windows import sliding_pairs
+from ..utils.validation import SequenceData, check_feature_names, check_sequences
 
 
 class SeriesFlattener(TransformerMixin, BaseEstimator):
@@ -506,13 +482,7 @@ def _slope(values, lengths):
 def _read_series(transformer, X, *, reset):
     """Checked series of ``X`` for a transformer with id_column and time_column."""
     name = type(transformer).__name__
-    if isinstance(X, pd.DataFrame):
-        _check_columns(X)  # before sklearn's own name check, which cannot say why
-        # Feature names without the id and time columns of a long frame.
-        keys = [c for c in (transformer.id_column, transformer.time_column) if c in X.columns]
-        _check_feature_names(transformer, X.iloc[:0].drop(columns=keys), reset=reset)
-    else:
-        _check_feature_names(transformer, X, reset=reset)
+    check_feature_names(transformer, X, reset=reset)
     kwargs = {"id_column": transformer.id_column, "time_column": transformer.time_column}
     if reset or _n_series(X, transformer.id_column) != 1:
         return check_sequences(X, estimator_name=name, **kwargs)[0]

@@ -18,8 +18,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .validation import _cast, _frame
-from .validation import _check_columns as _refuse_duplicated_columns
+from ..utils._formats import _cast, _frame
+from ..utils._formats import _check_columns as _refuse_duplicated_columns
 
 __all__ = ["TabularEncoder", "check_table_pair", "is_categorical_dtype", "resolve_categorical"]
 
@@ -35,7 +35,7 @@ def is_categorical_dtype(dtype):
     Examples
     --------
     >>> import numpy as np
-    >>> from sktsgan.utils._tabular import is_categorical_dtype
+    >>> from sktsgan.preprocessing._tabular import is_categorical_dtype
     >>> is_categorical_dtype(np.dtype(bool)), is_categorical_dtype(np.dtype("int64"))
     (True, False)
     """
