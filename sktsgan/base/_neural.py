@@ -47,6 +47,21 @@ warm_start : bool, default=False
     the checkpoint in ``checkpoint_dir``, else from scratch. Every parameter but
     the numbers of epochs, and the data, must be those of the run continued. On
     the CPU the result equals an uninterrupted fit. See :doc:`/reliability`."""
+# every neural sampler's docstring names these where it says {runtime_parameters}
+_RUNTIME_PARAMETERS = """\
+device : {"cpu", "cuda", "auto"} or str, default="cpu"
+    Where to train; "auto" picks CUDA when available. A fitted sampler keeps its
+    device; pickles of a CUDA model load on a CPU-only machine.
+random_state : int, RandomState instance or None, default=None
+    Seeds weights, noise and batching (and a tabular sampler's categorical draws).
+    The user's global numpy and torch random states are never touched; the same seed
+    on a CPU gives identical weights and samples.
+verbose : int, default=0
+    0 is silent; 1 shows a progress bar (one per phase) with the current losses; 2
+    also prints a table per epoch.
+callbacks : list of skorch callbacks, default=None
+    Extra skorch callbacks, which see every phase, e.g.
+    ``skorch.callbacks.EarlyStopping(monitor="generator_loss")``."""
 # the GAN samplers' docstrings name these where they say {selection_parameters}
 _SELECTION_PARAMETERS = """\
 ema_decay : float or None, default=0.999
@@ -131,6 +146,7 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         super().__init_subclass__(**kwargs)
         fill_docstring(
             cls,
+            runtime_parameters=_RUNTIME_PARAMETERS,
             reliability_parameters=_RELIABILITY_PARAMETERS,
             selection_parameters=_SELECTION_PARAMETERS,
         )

@@ -123,15 +123,7 @@ class DenseGANSampler(_GANLossMixin, BaseTabularSampler):
     categorical_sampling : {"draw", "argmax"}, default="draw"
         How a generated softmax block becomes a level: a draw with its probabilities,
         or the most probable level.
-    device : {"cpu", "cuda", "auto"} or str, default="cpu"
-        Where to train; "auto" picks CUDA when available.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, noise, batching and categorical draws; global random states are
-        never touched.
-    verbose : int, default=0
-        0 is silent; 1 shows a progress bar; 2 also prints a table per epoch.
-    callbacks : list of skorch callbacks, default=None
-        Extra skorch callbacks.
+    {runtime_parameters}
     {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame of series: the column naming each series and the one

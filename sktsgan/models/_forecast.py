@@ -260,14 +260,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
         Adam learning rate of the generator.
     lr_discriminator : float, default=None
         Adam learning rate of the discriminator; None uses ``4 * lr``.
-    device : {"cpu", "cuda", "auto"} or str, default="cpu"
-        Where to train; "auto" picks CUDA when available.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, noise and batching, without touching global random states.
-    verbose : int, default=0
-        0 is silent; 1 shows a progress bar; 2 also prints a table per epoch.
-    callbacks : list of skorch callbacks, default=None
-        Extra skorch callbacks.
+    {runtime_parameters}
     {reliability_parameters}
     id_column, time_column : str, default=None
         For a long DataFrame of several series: the column naming each series, and the

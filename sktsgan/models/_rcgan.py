@@ -170,17 +170,7 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
     lr_discriminator : float, default=None
         Adam learning rate of the discriminator; None uses ``lr``.
     {selection_parameters}
-    device : {"cpu", "cuda", "auto"} or str, default="cpu"
-        Where to train; "auto" picks CUDA when available. A fitted sampler keeps its
-        device; pickles of a CUDA model load on a CPU-only machine.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, noise and batching. The user's global numpy and torch random
-        states are never touched. Same seed on CPU gives identical weights and samples.
-    verbose : int, default=0
-        0 is silent; 1 shows a progress bar with the current losses; 2 also prints a
-        table per epoch.
-    callbacks : list of skorch callbacks, default=None
-        Extra skorch callbacks, e.g. ``EarlyStopping(monitor="generator_loss")``.
+    {runtime_parameters}
     {reliability_parameters}
     {long_frame_parameters}
 

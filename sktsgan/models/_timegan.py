@@ -265,14 +265,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
     lr : float, default=1e-3
         Adam learning rate of every network (the paper's code uses Adam's defaults).
     {selection_parameters}
-    device : {"cpu", "cuda", "auto"} or str, default="cpu"
-        Where to train; "auto" picks CUDA when available.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, noise and batching, without touching global random states.
-    verbose : int, default=0
-        0 is silent; 1 shows a progress bar per phase; 2 also prints a table per epoch.
-    callbacks : list of skorch callbacks, default=None
-        Extra skorch callbacks; they see every phase.
+    {runtime_parameters}
     {reliability_parameters}
     {long_frame_parameters}
 
