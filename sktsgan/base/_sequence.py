@@ -49,13 +49,20 @@ class BaseSequenceSampler(BaseNeuralSampler):
         lengths = self._sample_lengths(n, codes, rng)
         return self._generate(n, codes, seed=draw_seed(rng)), lengths
 
+    def _generation_options(self):
+        """Keyword arguments of the module's ``generate`` when sampling (none here)."""
+        return {}
+
     def _generate(self, n, codes, *, seed):
         """Generate scaled series in chunks and map them back to original units."""
         t, d = self.n_timesteps_, self.n_features_in_
         out = np.empty((n, t, d), dtype=sample_dtype(self._input_format))
+        options = self._generation_options()
         chunks = self._generated_chunks(
             n, codes, max(1, self._steps_per_sampling_chunk // t), seed,
-            lambda module, start, stop, condition: module.generate(stop - start, t, condition),
+            lambda module, start, stop, condition: module.generate(
+                stop - start, t, condition, **options
+            ),
         )  # fmt: skip
         for start, stop, scaled in chunks:
             out[start:stop] = unscale_series(self.scaler_, scaled)

@@ -244,6 +244,18 @@ class AdversarialNet(NeuralNet):
         self.divergence_advice = divergence_advice
 
     def get_default_callbacks(self):
+        """The callbacks every engine has, before the user's ``callbacks``.
+
+        An ``EpochTimer``; with ``progress_bar``, a :class:`LossProgressBar`; with
+        ``verbose``, a ``PrintLog``. skorch's other defaults (its ``train_loss`` and
+        ``valid_loss`` scoring) are left out: :meth:`run_single_epoch` records the
+        players' losses itself.
+
+        Returns
+        -------
+        callbacks : list of (str, Callback)
+            ``(name, callback)`` pairs.
+        """
         callbacks = [("epoch_timer", EpochTimer())]
         if self.progress_bar:
             callbacks.append(("progress_bar", LossProgressBar()))
@@ -256,6 +268,11 @@ class AdversarialNet(NeuralNet):
 
         The copies live inside ``module_`` so that every state of it (snapshots,
         checkpoints, pickles, model files) carries them; no player trains them.
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, with ``module_`` initialised.
         """
         super().initialize_module()
         module = self.module_
@@ -271,6 +288,18 @@ class AdversarialNet(NeuralNet):
 
         With ``track_fidelity``: the best-scoring copy (if ``prefer_best`` and one was
         scored), else the moving average (if ``ema_decay``); else ``module_``.
+
+        Parameters
+        ----------
+        prefer_best : bool, default=True
+            Whether to return the best-scoring copy when there is one; False gives
+            the moving average (or ``module_``) even then.
+
+        Returns
+        -------
+        module : nn.Module
+            ``module_`` itself, or one of its sampling copies (``best`` or
+            ``average`` of ``module_.sampling_weights``).
         """
         copies = self._copies()
         if copies is None:
@@ -280,7 +309,23 @@ class AdversarialNet(NeuralNet):
         return copies.average if self.ema_decay is not None else self.module_
 
     def initialize_optimizer(self, triggered_directly=None):
-        """Create one optimiser per player, named ``optimizer_<player>_``."""
+        """Create one optimiser per player, named ``optimizer_<player>_``.
+
+        Each optimises the parameters that ``module_.player_parameters()`` gives the
+        player, with the ``optimizer__*`` parameters and the learning rate of
+        ``player_lr`` (else ``lr``). Also sets ``players_``.
+
+        Parameters
+        ----------
+        triggered_directly : object, default=None
+            Ignored; accepted because skorch's ``initialize_optimizer`` takes it (it
+            is deprecated there).
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, with its optimisers created.
+        """
         player_lr = self.player_lr or {}
         players = self.module_.player_parameters()
         self.players_ = list(players)
@@ -322,7 +367,13 @@ class AdversarialNet(NeuralNet):
             self._player_weights = _weights_by_player(self.module_.player_parameters())
 
     def initialize(self):
-        """Initialise as skorch does and start training from the first phase."""
+        """Initialise as skorch does and start training from the first phase.
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, initialised, with ``position_`` set to ``(0, 0)``.
+        """
         super().initialize()
         # (phase index, epochs done in it) after the last completed epoch
         self.position_ = (0, 0)
@@ -341,6 +392,26 @@ class AdversarialNet(NeuralNet):
         description of where it stopped in ``interrupted_``; a non-finite loss or
         weight puts that state back and raises ``FloatingPointError``. The checkpoint
         file, if any, is written whenever training stops.
+
+        Parameters
+        ----------
+        tensors : dict of str to torch.Tensor
+            The training data, already on the device: ``"x"`` and whatever else the
+            criterion reads (``"mask"``, ``"condition"``), all with the examples along
+            the first axis.
+        phases : list of TrainingPhase
+            The whole training, in order; ``position_`` says where to start in it.
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, trained.
+
+        Raises
+        ------
+        FloatingPointError
+            If a loss or a weight became non-finite; the state of the last completed
+            epoch is put back first.
         """
         self.interrupted_ = None
         start, done = self.position_
@@ -387,7 +458,31 @@ class AdversarialNet(NeuralNet):
         return deadlines
 
     def run_phase(self, tensors, phase, *, epochs=None):
-        """Train for one :class:`TrainingPhase` (``epochs`` of it; default all)."""
+        """Train for one :class:`TrainingPhase` (``epochs`` of it; default all).
+
+        Sets the phase's schedule, ``min_loss`` and name, then calls skorch's
+        ``partial_fit``.
+
+        Parameters
+        ----------
+        tensors : dict of str to torch.Tensor
+            The training data on the device, as :meth:`train` takes it.
+        phase : TrainingPhase
+            The phase to run; its ``n_epochs`` becomes ``max_epochs``.
+        epochs : int, default=None
+            Epochs to run; None runs ``phase.n_epochs``.
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, as ``partial_fit`` returns it.
+
+        Raises
+        ------
+        FloatingPointError
+            If training diverged; the state of the last completed epoch is put back
+            and callbacks get ``on_train_end`` before the error propagates.
+        """
         self.schedule = phase.schedule
         self.min_loss_ = phase.min_loss or {}
         self.phase_name_ = phase.name
@@ -400,6 +495,30 @@ class AdversarialNet(NeuralNet):
             raise
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's fit loop, made safe against an interrupt in the middle of an epoch.
+
+        A ``KeyboardInterrupt`` during an epoch puts back the state of the last
+        completed epoch and records where training stopped in ``interrupted_``; one
+        raised once the epoch is complete (by a callback, or when the phase's time is
+        up) only ends the phase. Either way it propagates, to skorch's
+        ``partial_fit``, which ends training normally.
+
+        Parameters
+        ----------
+        X : dict of str to torch.Tensor
+            The training data on the device, as :meth:`train` takes it.
+        y : None, default=None
+            Unused; the criterion finds everything in ``X``.
+        epochs : int, default=None
+            Epochs to run; None runs ``max_epochs``.
+        **fit_params : dict
+            Passed on to skorch's ``fit_loop``.
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, as skorch's ``fit_loop`` returns it.
+        """
         # skorch's partial_fit swallows a KeyboardInterrupt raised here and ends training
         # normally, with whatever half an epoch left in the weights: put the last
         # completed epoch back first, and say where training stopped. Raised once the
@@ -420,11 +539,43 @@ class AdversarialNet(NeuralNet):
     # -- the training state ----------------------------------------------------------
 
     def on_epoch_begin(self, net, **kwargs):
+        """Keep a copy of the training state, then start the epoch as skorch does.
+
+        The copy (see :meth:`training_state`) is what an interrupt or a divergence
+        puts back; every ``checkpoint_every`` epochs it is also written to the
+        checkpoint file, if any.
+
+        Parameters
+        ----------
+        net : AdversarialNet
+            This engine (skorch passes it to every callback method).
+        **kwargs : dict
+            skorch's epoch arguments (``dataset_train``, ``dataset_valid``).
+
+        Raises
+        ------
+        FloatingPointError
+            If the last epoch left a weight non-finite.
+        """
         self._take_snapshot()
         self._epoch_complete = False
         super().on_epoch_begin(net, **kwargs)
 
     def on_epoch_end(self, net, **kwargs):
+        """Count the epoch as complete; check the time budget and, maybe, fidelity.
+
+        With ``max_time``, notes whether the phase's share of time is used up (the
+        phase then ends after the callbacks). With ``track_fidelity``, in the last
+        phase, records ``fidelity_gap`` of the sampling copy when a check is due and
+        keeps the copy if it is the best so far.
+
+        Parameters
+        ----------
+        net : AdversarialNet
+            This engine (skorch passes it to every callback method).
+        **kwargs : dict
+            skorch's epoch arguments; the fidelity check reads ``dataset_train``.
+        """
         # called before any callback's on_epoch_end, so that they see fidelity_gap
         self.position_ = (self._phase_index, self.position_[1] + 1)
         self._epoch_complete = True
@@ -448,6 +599,27 @@ class AdversarialNet(NeuralNet):
             self._last_evaluation = time.monotonic()
 
     def notify(self, method_name, **cb_kwargs):
+        """Call the engine's and every callback's ``method_name``, as skorch does.
+
+        Then, at ``on_train_end``, keep a copy of the training state (callbacks such
+        as ``EarlyStopping`` may have loaded other weights); at ``on_epoch_end``, when
+        the phase's time is up, end the phase.
+
+        Parameters
+        ----------
+        method_name : str
+            The callback method, such as ``"on_epoch_end"``.
+        **cb_kwargs : dict
+            Arguments of that method.
+
+        Raises
+        ------
+        KeyboardInterrupt
+            At ``on_epoch_end`` once the phase's time (``max_time``) is up; skorch
+            then ends the phase, with the epoch complete.
+        FloatingPointError
+            At ``on_train_end`` if the weights are non-finite.
+        """
         super().notify(method_name, **cb_kwargs)
         if method_name == "on_train_end":  # after callbacks (EarlyStopping's load_best)
             self._take_snapshot()
@@ -487,6 +659,13 @@ class AdversarialNet(NeuralNet):
 
         What a model file stores of the engine (with :attr:`position_` and the
         history); :meth:`load_component_states` puts it back.
+
+        Returns
+        -------
+        states : dict of str to dict
+            ``state_dict()`` of ``module_``, ``criterion_`` and every
+            ``optimizer_<player>_``, under their names without the trailing
+            underscore, with every tensor on the CPU.
         """
         return {key: _to_cpu(getattr(self, key + "_").state_dict()) for key in self._components()}
 
@@ -495,6 +674,21 @@ class AdversarialNet(NeuralNet):
 
         A module saved before sampling copies existed (files of sktsgan before the
         moving average) gets copies of its own weights, so it samples as it did.
+
+        Parameters
+        ----------
+        states : dict of str to dict
+            What :meth:`component_states` returned, from an engine built the same way.
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, with the states loaded.
+
+        Raises
+        ------
+        ValueError
+            If ``states`` is not a dict of exactly this engine's components.
         """
         components = self._components()
         if type(states) is not dict or sorted(states) != sorted(components):
@@ -525,6 +719,13 @@ class AdversarialNet(NeuralNet):
         A dict of tensors, dicts, lists, numbers and strings: module and optimiser
         ``state_dict`` s, torch random state, ``position`` and history rows. Only
         meaningful between epochs (after :meth:`train` returned or raised).
+
+        Returns
+        -------
+        state : dict
+            ``"module"`` (the module's ``state_dict``), ``"optimizers"`` (``{player:
+            state_dict}``), ``"rng"`` (torch's random state), ``"position"`` (``[phase
+            index, epochs done in it]``) and ``"history"`` (a list of dicts).
         """
         snapshot = self._snapshot
         if snapshot is None:
@@ -544,6 +745,17 @@ class AdversarialNet(NeuralNet):
 
         Call it on an initialised engine, where the training random stream should be
         (it sets torch's global random state).
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`training_state` returned, or the ``"engine"`` entry of a
+            checkpoint file.
+
+        Returns
+        -------
+        self : AdversarialNet
+            This engine, ready for :meth:`train` to go on from ``position_``.
         """
         self.module_.load_state_dict(state["module"])
         for player, optimizer_state in state["optimizers"].items():
@@ -634,10 +846,45 @@ class AdversarialNet(NeuralNet):
             module.train(was_training)
 
     def get_iterator(self, dataset, training=False):
+        """Mini-batches of ``batch_size`` examples of the tensors of ``dataset``.
+
+        Parameters
+        ----------
+        dataset : skorch.dataset.Dataset
+            The dataset skorch made of the training data; its ``X`` is the dict of
+            tensors that :meth:`train` was given.
+        training : bool, default=False
+            Whether the batches are for training: only then are they shuffled.
+
+        Returns
+        -------
+        batches : TensorBatches
+            An iterable of dicts of tensors, one per batch.
+        """
         return TensorBatches(dataset.X, self.batch_size, shuffle=training)
 
     def train_step(self, batch, **fit_params):
-        """Run the schedule on one batch: each player zeroes, backpropagates and steps."""
+        """Run the schedule on one batch: each player zeroes, backpropagates and steps.
+
+        A player with a ``min_loss`` threshold (see :class:`TrainingPhase`) skips an
+        update whose loss is not above it. With ``track_fidelity`` and ``ema_decay``,
+        the moving average of the weights is updated after the schedule.
+
+        Parameters
+        ----------
+        batch : dict of str to torch.Tensor
+            One mini-batch of the training tensors.
+        **fit_params : dict
+            Unused; accepted for skorch's signature.
+
+        Returns
+        -------
+        step : dict
+            ``"loss"``: the loss of the last update of the schedule (a tensor, not
+            detached); ``"y_pred"``: None; ``"losses"``: ``{"<player>_loss": loss}``
+            for every player in the schedule plus the named parts of the criterion's
+            result, each the detached tensor of the player's last update.
+        """
         self.module_.train()
         losses = {}
         for player, n_updates in self.schedule:
@@ -675,7 +922,28 @@ class AdversarialNet(NeuralNet):
         """Like skorch's, but losses stay on the device until the epoch ends.
 
         skorch reads every batch's loss with ``.item()``, a host sync per batch on a
-        GPU; here each player's mean loss is read once per epoch.
+        GPU; here each player's mean loss is read once per epoch. The history records
+        the phase name, the mean of every entry of the steps' ``"losses"``, the
+        number of batches and, in training, the ``diversity`` check.
+
+        Parameters
+        ----------
+        iterator : iterable of dict or None
+            The batches (see :meth:`get_iterator`); None does nothing.
+        training : bool
+            Whether this is a training epoch; passed to the batch callbacks.
+        prefix : str
+            Prefix of the batch count in the history (``"<prefix>_batch_count"``).
+        step_fn : callable
+            Called as ``step_fn(batch, **fit_params)``; returns a dict like
+            :meth:`train_step`'s.
+        **fit_params : dict
+            Passed on to ``step_fn``.
+
+        Raises
+        ------
+        FloatingPointError
+            If the mean of a loss over the epoch is not finite.
         """
         if iterator is None:
             return

@@ -26,10 +26,16 @@ def diversity_ratio(real, fake, mask=None, condition=None):
 
     Parameters
     ----------
-    real, fake : Tensor of shape (batch, time, features)
+    real : Tensor of shape (batch, time, features)
+        Real series, the reference spread.
+    fake : Tensor of shape (batch, time, features)
+        Generated series, one for each real series (same condition, same valid steps).
     mask : Tensor of shape (batch, time), default=None
-        1 at valid steps; None: every step is valid.
+        1 at valid steps, 0 at padding; applies to ``real`` and ``fake`` alike.
+        None: every step is valid.
     condition : Tensor of shape (batch, n_classes), default=None
+        One-hot class of every series, shared by ``real`` and ``fake``; None: one
+        class.
 
     Returns
     -------

@@ -14,6 +14,25 @@ def sample_dtype(input_format):
     """Float dtype to generate samples in: float32 when every feature is float32.
 
     Generating straight into the output's dtype keeps a single copy of the samples.
+
+    Parameters
+    ----------
+    input_format : InputFormat
+        What the training data was; its ``dtypes`` decide.
+
+    Returns
+    -------
+    dtype : numpy.dtype
+        ``float32`` if ``input_format.dtypes`` is not empty and all of them are
+        ``float32``, else ``float64``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.utils.validation import check_sequences, sample_dtype
+    >>> _, fmt = check_sequences(np.zeros((4, 10, 2), dtype=np.float32))
+    >>> sample_dtype(fmt)
+    dtype('float32')
     """
     dtypes = [pd.api.types.pandas_dtype(dt) for dt in input_format.dtypes]
     if dtypes and all(dt == np.float32 for dt in dtypes):
@@ -24,7 +43,41 @@ def sample_dtype(input_format):
 def restore_format(values, lengths, input_format):
     """Turn samples ``(n, n_timesteps, n_features)`` back into the user's format.
 
-    ``values`` are in original units; steps past ``lengths`` are ignored.
+    ``values`` are in original units; steps past ``lengths`` are ignored. Each feature
+    is cast to its training dtype: integers rounded (and clipped to the dtype's
+    range), booleans true above 0.5.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n, n_timesteps, n_features)
+        The samples as floats; of tabular formats (``"tabular"``, ``"frame"``) only
+        the first step is read. For a ``"padded"`` format of the same dtype as
+        ``values``, the NaN padding is written into ``values`` itself.
+    lengths : array-like of shape (n,)
+        Number of valid steps of each sample.
+    input_format : InputFormat
+        What the training data was (from :func:`check_sequences` or
+        :func:`check_table`).
+
+    Returns
+    -------
+    samples : ndarray, DataFrame or list of ndarray
+        In the format of the training data (``input_format.kind``): ``"tabular"``,
+        an array ``(n, n_features)``; ``"frame"``, a DataFrame with the training
+        columns; ``"array"``, an array ``(n, n_timesteps, n_features)``;
+        ``"padded"``, the same, NaN past ``lengths``; ``"list"``, a list of ``n``
+        arrays ``(lengths[i], n_features)`` (1-D with ``univariate_items``);
+        ``"long_frame"``, a long DataFrame with the id column (numbered from 0),
+        the time column if any, and the feature columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.utils.validation import check_sequences, restore_format
+    >>> _, fmt = check_sequences([np.zeros(3), np.zeros(5)])
+    >>> samples = restore_format(np.ones((2, 5, 1)), [2, 4], fmt)
+    >>> [item.shape for item in samples]
+    [(2,), (4,)]
     """
     fmt = input_format
     kind = fmt.kind

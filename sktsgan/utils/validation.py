@@ -200,6 +200,20 @@ def check_table(X, *, estimator_name="The sampler", min_rows=2):
 def check_features(data, n_features, estimator_name="The sampler"):
     """Check that ``data`` has the number of features the estimator was fitted with.
 
+    Parameters
+    ----------
+    data : SequenceData or TableData
+        Checked data, as :func:`check_sequences` or :func:`check_table` return it.
+    n_features : int
+        Number of features seen in ``fit``.
+    estimator_name : str, default="The sampler"
+        Used in the error message.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` has another number of features.
+
     Examples
     --------
     >>> import numpy as np
@@ -330,6 +344,30 @@ def check_labels(y, n_series, *, estimator_name="The sampler"):
 
     Labels may be of any hashable type; each class needs at least two series.
 
+    Parameters
+    ----------
+    y : array-like of shape (n_series,) or (n_series, 1)
+        One class label per series (a list, an array or a pandas Series).
+    n_series : int
+        Number of series in ``X``.
+    estimator_name : str, default="The sampler"
+        Used in error messages.
+
+    Returns
+    -------
+    labels : LabelInfo
+        The fitted ``LabelEncoder`` and the int64 code of every series.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is a DataFrame, not 1-D, empty, of another length than
+        ``n_series``, holds NaN or inf or continuous values, has fewer than 2
+        classes, or a class with a single series.
+    TypeError
+        If ``y`` holds unhashable labels or labels of types that cannot be sorted
+        together.
+
     Examples
     --------
     >>> from sktsgan.utils.validation import check_labels
@@ -398,6 +436,18 @@ def check_n_samples(n, *, bytes_per_sample=None, name="n"):
     name : str, default="n"
         The parameter's name, for messages.
 
+    Returns
+    -------
+    n : int
+        ``n`` as a Python int.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer (booleans are refused).
+    ValueError
+        If ``n`` is not positive, or ``n`` samples would not fit in memory.
+
     Examples
     --------
     >>> from sktsgan.utils.validation import check_n_samples
@@ -428,6 +478,11 @@ def memory_limit():
     """Bytes of physical memory: the most that one ``sample`` call may return.
 
     Falls back to 1 TiB where the operating system does not say.
+
+    Returns
+    -------
+    n_bytes : int
+        Page size times number of physical pages, or ``2**40``.
 
     Examples
     --------
