@@ -27,8 +27,8 @@ Tasks and where their data come from:
 Methods: ``none`` is real data only; ``gan`` is ``GANAugmenter()``'s default sampler
 (``sampler=None``), the method this benchmark judges; ``timewarp`` is
 :class:`~sktsgan.augment.TimeWarpSampler`. ``rcgan``, ``timegan``, ``crnngan``,
-``random``, ``jitter``, ``scaling`` and ``smote`` are the named samplers with their
-default settings. Every sampler is seeded through the augmenter's ``random_state``.
+``diffusion``, ``random``, ``jitter``, ``scaling`` and ``smote`` are the named samplers
+with their default settings. Every sampler is seeded through the augmenter's ``random_state``.
 ``none`` always runs: gains are measured against it. Every method but ``none`` also
 comes as ``<method>+nearest`` (``gan+nearest``, ``timewarp+nearest``, ...): the same
 sampler behind ``GANAugmenter(label_filter="nearest")``, which keeps only the synthetic
@@ -74,7 +74,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler
+from sktsgan import CRNNGANSampler, DiffusionSampler, RCGANSampler, TimeGANSampler
 from sktsgan.augment import (
     GANAugmenter,
     JitterSampler,
@@ -105,6 +105,7 @@ METHODS = {
     "rcgan": RCGANSampler,
     "timegan": TimeGANSampler,
     "crnngan": CRNNGANSampler,
+    "diffusion": DiffusionSampler,
     "random": RandomSeriesSampler,
     "jitter": JitterSampler,
     "scaling": ScalingSampler,

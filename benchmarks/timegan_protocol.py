@@ -93,8 +93,14 @@ def crnngan_settings(iterations, n_series):
     return rcgan_settings(iterations, n_series)
 
 
+def diffusion_settings(iterations, n_series):
+    """DiffusionSampler settings for ``iterations`` denoiser updates on ``n_series``."""
+    return rcgan_settings(iterations, n_series)
+
+
 # sampler name -> (class name in sktsgan.models, settings for a training budget)
 SAMPLERS = {
+    "diffusion": ("DiffusionSampler", diffusion_settings),
     "rcgan": ("RCGANSampler", rcgan_settings),
     "timegan": ("TimeGANSampler", timegan_settings),
     "crnngan": ("CRNNGANSampler", crnngan_settings),

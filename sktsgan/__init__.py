@@ -6,6 +6,7 @@ from ._version import __version__
 from .models import (
     CRNNGANSampler,
     DenseGANSampler,
+    DiffusionSampler,
     LSTMForecastGAN,
     RCGANSampler,
     TimeGANSampler,
@@ -16,6 +17,7 @@ from .models import (
 __all__ = [
     "CRNNGANSampler",
     "DenseGANSampler",
+    "DiffusionSampler",
     "LSTMForecastGAN",
     "ModelFileError",
     "RCGANSampler",

@@ -2,6 +2,7 @@
 
 from ._crnngan import CRNNGANSampler
 from ._dense_gan import DenseGANSampler
+from ._diffusion import DiffusionSampler
 from ._forecast import LSTMForecastGAN
 from ._rcgan import RCGANSampler
 from ._timegan import TimeGANSampler
@@ -11,6 +12,7 @@ from ._vae import VAESampler
 __all__ = [
     "CRNNGANSampler",
     "DenseGANSampler",
+    "DiffusionSampler",
     "LSTMForecastGAN",
     "RCGANSampler",
     "TimeGANSampler",

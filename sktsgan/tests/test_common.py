@@ -19,6 +19,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sktsgan import (
     CRNNGANSampler,
     DenseGANSampler,
+    DiffusionSampler,
     LSTMForecastGAN,
     RCGANSampler,
     TimeGANSampler,
@@ -41,6 +42,7 @@ FAST_SAMPLERS = [
     DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0),
     DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, loss="bce", random_state=0),
     VAESampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0),
+    DiffusionSampler(hidden_size=4, n_heads=2, n_epochs=2, n_diffusion_steps=20, random_state=0),
 ]
 IDS = [
     "RCGANSampler-bce",
@@ -51,6 +53,7 @@ IDS = [
     "DenseGANSampler-wgan-gp",
     "DenseGANSampler-bce",
     "VAESampler",
+    "DiffusionSampler",
 ]
 
 
@@ -298,8 +301,10 @@ def test_history_records_losses_per_epoch(sampler, sines):
         epoch for epoch in fitted.history_ if epoch["phase"] == fitted.history_[-1]["phase"]
     ]
     assert len(adversarial) == 3
-    # a VAE trains one player, "vae"; the GANs' last phase trains both of theirs
-    players = ["vae"] if fitted.engine_.players_ == ["vae"] else ["generator", "discriminator"]
+    # a VAE and a diffusion model train one player ("vae", "denoiser"); the GANs' last
+    # phase trains both of theirs
+    single = fitted.engine_.players_ in (["vae"], ["denoiser"])
+    players = fitted.engine_.players_ if single else ["generator", "discriminator"]
     for epoch in adversarial:
         assert all(np.isfinite(epoch[f"{player}_loss"]) for player in players)
     for epoch in fitted.history_:

@@ -18,6 +18,7 @@ from sktsgan.datasets import make_sines
 from sktsgan.metrics import discriminative_score, predictive_score
 from sktsgan.tests.test_persistence import (
     IDS,
+    N_NEURAL,
     SAMPLERS,
     assert_same_draws,
     fit_labelled,
@@ -27,7 +28,7 @@ from sktsgan.tests.test_persistence import (
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 DEVICE = "cuda"
 
-NEURAL = dict(zip(IDS[:6], SAMPLERS[:6]))
+NEURAL = dict(zip(IDS[:N_NEURAL], SAMPLERS[:N_NEURAL]))
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,13 @@ from hypothesis.extra import numpy as hnp
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.pipeline import make_pipeline
 
-from sktsgan import CRNNGANSampler, LSTMForecastGAN, RCGANSampler, TimeGANSampler
+from sktsgan import (
+    CRNNGANSampler,
+    DiffusionSampler,
+    LSTMForecastGAN,
+    RCGANSampler,
+    TimeGANSampler,
+)
 from sktsgan.augment import (
     AugmentedClassifier,
     GANAugmenter,
@@ -343,6 +349,15 @@ SAMPLERS = {
     ),
     "CRNNGANSampler": lambda: CRNNGANSampler(
         hidden_size=2, latent_dim=1, n_epochs=1, pretrain_epochs=1, batch_size=4, random_state=0
+    ),
+    "DiffusionSampler": lambda: DiffusionSampler(
+        hidden_size=2,
+        n_heads=1,
+        n_epochs=1,
+        n_diffusion_steps=5,
+        n_sampling_steps=3,
+        batch_size=4,
+        random_state=0,
     ),
     "RandomSeriesSampler": lambda: RandomSeriesSampler(random_state=0),
     "JitterSampler": lambda: JitterSampler(random_state=0),

@@ -24,7 +24,13 @@ import torch
 from sklearn.base import clone
 
 from sktsgan import LSTMForecastGAN
-from sktsgan.tests.test_persistence import IDS, SAMPLERS, fit_labelled, labelled_series
+from sktsgan.tests.test_persistence import (
+    IDS,
+    N_NEURAL,
+    SAMPLERS,
+    fit_labelled,
+    labelled_series,
+)
 
 GOLDEN = Path(__file__).with_name("golden_samples.json")
 RECORD = os.environ.get("SKTSGAN_RECORD_GOLDEN") == "1"
@@ -40,7 +46,7 @@ def variant(name, **params):
 # name -> (sampler, whether it is fitted with the class labels)
 CASES = {
     **{f"{name}, labelled": (sampler, True) for name, sampler in FAST.items()},
-    **{f"{name}, unlabelled": (sampler, False) for name, sampler in zip(IDS[:6], SAMPLERS)},
+    **{f"{name}, unlabelled": (sampler, False) for name, sampler in zip(IDS[:N_NEURAL], SAMPLERS)},
     "RCGANSampler, wgan-gp": (variant("RCGANSampler", loss="wgan-gp"), True),
     "RCGANSampler, moments off, no moving average": (
         variant("RCGANSampler", moment_weight=0.0, ema_decay=None),

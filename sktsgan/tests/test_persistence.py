@@ -28,6 +28,7 @@ import sktsgan
 from sktsgan import (
     CRNNGANSampler,
     DenseGANSampler,
+    DiffusionSampler,
     LSTMForecastGAN,
     RCGANSampler,
     TimeGANSampler,
@@ -57,6 +58,7 @@ SAMPLERS = [
     ),
     DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
     VAESampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
+    DiffusionSampler(hidden_size=4, n_heads=2, n_epochs=1, n_diffusion_steps=20, random_state=0),
     RandomSeriesSampler(random_state=0),
     JitterSampler(random_state=0),
     ScalingSampler(random_state=0),
@@ -64,6 +66,8 @@ SAMPLERS = [
     SMOTESampler(k_neighbors=3, random_state=0),
 ]
 IDS = [type(s).__name__ for s in SAMPLERS]
+# the first N_NEURAL train networks on the engine
+N_NEURAL = 7
 
 
 def labelled_series():
@@ -141,7 +145,7 @@ def test_round_trip_gives_identical_samples_and_continues_the_stream(
 
 
 @pytest.mark.parametrize("how", ["pickle", "safe"])
-@pytest.mark.parametrize("name", IDS[:6])
+@pytest.mark.parametrize("name", IDS[:N_NEURAL])
 def test_engine_comes_back_whole_and_trains_on(fitted, labelled, name, how, tmp_path):
     """Weights, optimiser states and history come back, and training can go on."""
     engine = fitted[name].engine_
@@ -208,7 +212,7 @@ def test_pickle_puts_every_tensor_where_skorch_maps_devices(fitted):
                 found.append(type(obj).__name__)
             return NotImplemented
 
-    for name in IDS[:6]:
+    for name in IDS[:N_NEURAL]:
         Recorder(io.BytesIO()).dump(fitted[name])
     assert found == []
 

@@ -1,0 +1,108 @@
+"""DiffusionSampler: schedule, forward process, DDIM sampling, conditioning, options."""
+
+import numpy as np
+import pytest
+import torch
+
+from sktsgan import DiffusionSampler
+from sktsgan.datasets import make_sines
+from sktsgan.models._diffusion import DiffusionNetworks, DiffusionObjective, cosine_schedule
+
+FAST = dict(hidden_size=8, n_heads=2, n_diffusion_steps=50, n_sampling_steps=10)
+# a few epochs draw series near the mean: the collapse warning is expected
+pytestmark = pytest.mark.filterwarnings("ignore:DiffusionSampler may have collapsed")
+
+
+@pytest.fixture(scope="module")
+def sines():
+    return make_sines(48, n_timesteps=10, n_features=2, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(sines):
+    return DiffusionSampler(n_epochs=3, random_state=0, **FAST).fit(sines)
+
+
+def test_cosine_schedule_runs_from_signal_to_noise():
+    alpha_bar = cosine_schedule(200)
+    assert alpha_bar.shape == (200,)
+    assert torch.all(alpha_bar[1:] < alpha_bar[:-1])  # less signal at every step
+    assert alpha_bar[0] > 0.999 and alpha_bar[-1] < 1e-3
+    assert alpha_bar.min() >= 1e-5
+
+
+def test_forward_process_keeps_the_series_at_first_and_noise_at_last():
+    networks = DiffusionNetworks(2, 0, 8, 1, 2, "transformer", 100, 10, 0.0)
+    x0, noise = torch.randn(4, 6, 2), torch.randn(4, 6, 2)
+    first = networks.noised(x0, torch.zeros(4, dtype=torch.long), noise)
+    last = networks.noised(x0, torch.full((4,), 99), noise)
+    assert (first - x0).abs().mean() < 0.03 and (last - noise).abs().mean() < 0.03
+
+
+def test_a_denoiser_that_knows_the_answer_samples_it_exactly():
+    # DDIM with a perfect prediction of the clean series lands on it, whatever the noise
+    networks = DiffusionNetworks(2, 0, 8, 1, 2, "transformer", 100, 10, 0.0)
+    target = torch.tensor([[0.5, -0.25]]).expand(6, 2)
+    networks.denoise = lambda x, t, condition=None, mask=None: target.expand(len(x), 6, 2)
+    drawn = networks.generate(3, 6, n_sampling_steps=7)
+    torch.testing.assert_close(drawn, (target.expand(3, 6, 2) + 1) / 2, atol=1e-5, rtol=0)
+
+
+def test_the_loss_has_its_fourier_term_only_when_weighted():
+    networks = DiffusionNetworks(2, 0, 8, 1, 2, "tcn", 20, 5, 0.0)
+    batch = {"x": torch.rand(5, 7, 2), "mask": torch.ones(5, 7)}
+    plain = DiffusionObjective(fourier_weight=0.0)(networks, batch, "denoiser")
+    weighted = DiffusionObjective(fourier_weight=1.0)(networks, batch, "denoiser")
+    assert set(plain) == {"loss", "denoising_loss"}
+    assert set(weighted) == {"loss", "denoising_loss", "fourier_loss"}
+    assert weighted["fourier_loss"] > 0
+
+
+def test_training_lowers_the_denoising_loss(sines):
+    model = DiffusionSampler(n_epochs=15, lr=3e-3, random_state=0, **FAST).fit(sines)
+    losses = model.history_[:, "denoising_loss"]
+    assert np.mean(losses[-3:]) < 0.6 * np.mean(losses[:3])
+    assert {"denoiser_loss", "fourier_loss", "diversity"} <= set(model.history_[-1])
+
+
+def test_sampling_options_apply_after_fit_and_are_checked(fitted):
+    first = fitted.sample(4, random_state=0)
+    np.testing.assert_array_equal(first, fitted.sample(4, random_state=0))
+    coarse = fitted.set_params(n_sampling_steps=2).sample(4, random_state=0)
+    assert coarse.shape == first.shape and not np.allclose(coarse, first)
+    # more steps than were trained: every trained step, once
+    every = fitted.set_params(n_sampling_steps=80).sample(4, random_state=0)
+    np.testing.assert_array_equal(
+        every, fitted.set_params(n_sampling_steps=50).sample(4, random_state=0)
+    )
+    fitted.set_params(n_sampling_steps=10)
+
+
+def test_bad_settings_are_refused_before_training(sines):
+    with pytest.raises(ValueError, match="n_heads=3 must divide hidden_size=8"):
+        DiffusionSampler(hidden_size=8, n_heads=3, n_epochs=1).fit(sines)
+
+
+def test_conditional_samples_follow_their_class_and_guidance_sharpens_them():
+    rng = np.random.RandomState(0)
+    y = np.array(["low", "high"] * 40)
+    X = np.where(y == "high", 1.0, 0.0)[:, None, None] + 0.1 * rng.randn(80, 8, 1)
+    model = DiffusionSampler(n_epochs=40, lr=3e-3, random_state=0, **FAST).fit(X, y)
+    high, _ = model.sample(40, y="high", random_state=0)
+    low, _ = model.sample(40, y="low", random_state=0)
+    assert high.mean() - low.mean() > 0.5  # the two levels are 1.0 apart
+    # guidance pushes the draws away from what the unconditional model would draw,
+    # further from the other class (with weight 2, to the edge of the training range)
+    guided, _ = model.set_params(guidance=2.0).sample(40, y="high", random_state=0)
+    assert not np.allclose(guided, high)
+    assert guided.mean() >= high.mean() and guided.max() <= X.max() + 1e-9
+
+
+@pytest.mark.parametrize("denoiser", ["transformer", "tcn"])
+def test_variable_length_series_come_back_with_training_lengths(sines, denoiser):
+    ragged = [series[: 4 + i % 6] for i, series in enumerate(sines)]
+    model = DiffusionSampler(denoiser=denoiser, n_epochs=2, random_state=0, **FAST).fit(ragged)
+    drawn = model.sample(20, random_state=0)
+    assert isinstance(drawn, list) and len(drawn) == 20
+    assert {len(s) for s in drawn} <= {len(s) for s in ragged}
+    assert all(np.isfinite(s).all() for s in drawn)
