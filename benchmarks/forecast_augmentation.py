@@ -30,6 +30,7 @@ from sklearn.linear_model import Ridge
 
 from sktsgan import LSTMForecastGAN, RCGANSampler
 from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
+from sktsgan.preprocessing import forecast_pairs
 
 WINDOW, HORIZON, LENGTH = 12, 4, 48
 
@@ -55,10 +56,8 @@ def make_series(n, rng):
 
 def windows(X):
     """Every (history, future) pair of every series, flattened for a plain regressor."""
-    n_pairs = LENGTH - WINDOW - HORIZON + 1
-    history = np.concatenate([X[:, i : i + WINDOW, 0] for i in range(n_pairs)])
-    future = np.concatenate([X[:, i + WINDOW : i + WINDOW + HORIZON, 0] for i in range(n_pairs)])
-    return history, future
+    history, future = forecast_pairs(X, WINDOW, HORIZON)
+    return history[..., 0], future[..., 0]
 
 
 def main(argv=None):

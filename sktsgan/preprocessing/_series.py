@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -398,6 +398,17 @@ class SeriesSummary(TransformerMixin, BaseEstimator):
         return tags
 
 
+@validate_params(
+    {
+        "X": "no_validation",
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+        "id_column": "no_validation",
+        "time_column": "no_validation",
+    },
+    prefer_skip_nested_validation=True,
+)
 def forecast_pairs(X, window, horizon, *, stride=1, id_column=None, time_column=None):
     """Cut (history, future) pairs from series, for a forecaster's ``fit(X, y)``.
 
@@ -441,9 +452,6 @@ def forecast_pairs(X, window, horizon, *, stride=1, id_column=None, time_column=
     >>> X_history[..., 0].tolist(), Y_future[..., 0].tolist()
     ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]], [[3.0, 4.0], [4.0, 5.0]])
     """
-    for name, value in (("window", window), ("horizon", horizon), ("stride", stride)):
-        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     data, input_format = check_sequences(
         X,
         id_column=id_column,
