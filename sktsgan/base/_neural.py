@@ -331,13 +331,14 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self.engine_ = engine
 
     def _warn_if_collapsed(self):
-        last = self.history_[-1] if len(self.history_) else {}
-        ratio = last.get("diversity")
+        # the latest check: not every epoch has one (DIVERSITY_EVERY in nn/_reliability.py)
+        ratios = [epoch["diversity"] for epoch in self.history_ if "diversity" in epoch]
+        ratio = ratios[-1] if ratios else None
         trained = self.engine_.position_[1] >= _COLLAPSE_MIN_EPOCHS
         if trained and ratio is not None and ratio < _COLLAPSE_THRESHOLD:
             warnings.warn(
                 f"{type(self).__name__} may have collapsed: the spread of its generated "
-                f"series is {ratio:.3f} of the real data's (history_[-1]['diversity'], "
+                f"series is {ratio:.3f} of the real data's (the last 'diversity' in history_, "
                 f"below {_COLLAPSE_THRESHOLD}). Train longer"
                 f"{', raise moment_weight' if 'moment_weight' in self.get_params() else ''}, "
                 f"or: {self._divergence_advice}",

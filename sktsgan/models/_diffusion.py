@@ -7,6 +7,7 @@ from numbers import Integral, Real
 
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..base import BaseSequenceSampler
@@ -19,6 +20,8 @@ _CHECK_SAMPLING_STEPS = 10
 # share of training batches whose class condition is dropped, so that the same network
 # also learns the unconditional model that classifier-free guidance needs
 _CONDITION_DROPOUT = 0.1
+# most tokens the denoiser reads per series when patch_size="auto"
+_TOKENS_PER_SERIES = 64
 
 
 def cosine_schedule(n_steps):
@@ -73,11 +76,12 @@ class _ConvolutionBlock(nn.Module):
 class DiffusionNetworks(nn.Module):
     """The denoiser: from a noised series, its noise level and class, the clean series.
 
-    The noised series ``(batch, time, n_features)`` is projected to ``hidden_size``
-    channels, to which a sinusoidal embedding of the position in the series, an
+    The noised series ``(batch, time, n_features)`` is cut into patches of
+    ``patch_size`` consecutive steps, each projected to ``hidden_size`` channels (a
+    token), to which a sinusoidal embedding of the position in the series, an
     embedding of the diffusion step and one of the class are added; a small
     transformer encoder (or a dilated convolution network) reads the whole window at
-    once, and a linear read-out gives the clean series. Besides that residual
+    once, and a linear read-out gives each patch's clean steps. Besides that residual
     read-out, a trend head (Diffusion-TS's seasonal-trend idea) fits a cubic
     polynomial in time per feature from the pooled hidden state, so that slow changes
     need not be built from local attention.
@@ -98,15 +102,17 @@ class DiffusionNetworks(nn.Module):
         n_diffusion_steps,
         n_sampling_steps,
         guidance,
+        patch_size=1,
     ):
         super().__init__()
         self.n_features = n_features
         self.hidden_size = hidden_size
         self.denoiser = denoiser
+        self.patch_size = patch_size
         self.n_sampling_steps = n_sampling_steps
         self.guidance = guidance
         self.register_buffer("alpha_bar", cosine_schedule(n_diffusion_steps))
-        self.input = nn.Linear(n_features, hidden_size)
+        self.input = nn.Linear(patch_size * n_features, hidden_size)
         self.step_embedding = nn.Sequential(
             nn.Linear(hidden_size, hidden_size), nn.SiLU(), nn.Linear(hidden_size, hidden_size)
         )
@@ -127,7 +133,7 @@ class DiffusionNetworks(nn.Module):
                 _ConvolutionBlock(hidden_size, 2 ** (i % 4)) for i in range(num_layers * 2)
             )
         self.norm = nn.LayerNorm(hidden_size)
-        self.output = nn.Linear(hidden_size, n_features)
+        self.output = nn.Linear(hidden_size, patch_size * n_features)
         self.trend = nn.Linear(hidden_size, 4 * n_features)
         nn.init.zeros_(self.trend.weight)
         nn.init.zeros_(self.trend.bias)
@@ -153,14 +159,22 @@ class DiffusionNetworks(nn.Module):
             1 at valid steps; padding is hidden from the denoiser's attention.
         """
         batch, length, _ = x_t.shape
-        positions = torch.arange(length, device=x_t.device)
-        h = self.input(x_t) + _sinusoidal(positions, self.hidden_size)[None]
+        tokens, patch = -(-length // self.patch_size), self.patch_size
+        # each token reads `patch` consecutive steps: attention costs grow with the square
+        # of the tokens, so long series are cut into patches (the last one zero-padded)
+        padded = nn.functional.pad(x_t, (0, 0, 0, tokens * patch - length))
+        h = self.input(padded.reshape(batch, tokens, patch * self.n_features))
+        h = h + _sinusoidal(torch.arange(tokens, device=x_t.device), self.hidden_size)[None]
         context = self.step_embedding(_sinusoidal(t, self.hidden_size))
         if self.class_embedding is not None and condition is not None:
             context = context + self.class_embedding(condition)
         h = h + context[:, None, :]
-        padding = None if mask is None else mask == 0
+        token_mask = None
+        if mask is not None:  # a token is valid where any of its steps is
+            token_mask = nn.functional.pad(mask, (0, tokens * patch - length))
+            token_mask = token_mask.reshape(batch, tokens, patch).amax(dim=2)
         if self.denoiser == "transformer":
+            padding = None if token_mask is None else token_mask == 0
             h = self.body(h, src_key_padding_mask=padding)
         else:
             h = h.transpose(1, 2)
@@ -168,14 +182,17 @@ class DiffusionNetworks(nn.Module):
                 h = block(h + context[:, :, None])
             h = h.transpose(1, 2)
         h = self.norm(h)
-        if mask is None:
+        if token_mask is None:
             pooled = h.mean(dim=1)
         else:
-            pooled = (h * mask[:, :, None]).sum(1) / mask.sum(1, keepdim=True).clamp_min(1.0)
+            pooled = (h * token_mask[:, :, None]).sum(1) / token_mask.sum(
+                1, keepdim=True
+            ).clamp_min(1.0)
         coefficients = self.trend(pooled).reshape(batch, 4, self.n_features)
         time = torch.linspace(-1.0, 1.0, length, device=x_t.device)
         basis = torch.stack([time**power for power in range(4)], dim=1)  # (time, 4)
-        return self.output(h) + basis @ coefficients
+        steps = self.output(h).reshape(batch, tokens * patch, self.n_features)[:, :length]
+        return steps + basis @ coefficients
 
     def noised(self, x0, t, noise):
         """``x_t`` of the forward process: ``sqrt(a) x0 + sqrt(1 - a) noise``."""
@@ -266,6 +283,11 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         Transformer layers (the convolution network gets twice as many blocks).
     n_heads : int, default=4
         Attention heads of each transformer layer; must divide ``hidden_size``.
+    patch_size : int or "auto", default="auto"
+        Consecutive steps that the denoiser reads as one token. The cost of attention
+        grows with the square of the number of tokens, so long series are cut into
+        patches: "auto" uses ``ceil(n_timesteps / 64)`` (1, every step its own token,
+        up to 64 steps; 5 for 275 steps). The fitted value is ``patch_size_``.
     n_diffusion_steps : int, default=200
         Steps of the noise schedule in training.
     n_sampling_steps : int, default=50
@@ -299,6 +321,8 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         generated series over real ones (see :doc:`/reliability`).
     scaler_ : sklearn.preprocessing.MinMaxScaler
         Per-feature scaling learned in ``fit``.
+    patch_size_ : int
+        Steps per token of the denoiser (``patch_size`` resolved).
     {data_attributes}
     device_ : str
         The device the sampler was trained on.
@@ -336,6 +360,7 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_diffusion_steps": [Interval(Integral, 2, None, closed="left")],
         "n_sampling_steps": [Interval(Integral, 1, None, closed="left")],
         "guidance": [Interval(Real, 0, None, closed="left")],
@@ -350,6 +375,7 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         hidden_size=32,
         num_layers=2,
         n_heads=4,
+        patch_size="auto",
         n_diffusion_steps=200,
         n_sampling_steps=50,
         guidance=0.0,
@@ -374,6 +400,7 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.n_heads = n_heads
+        self.patch_size = patch_size
         self.n_diffusion_steps = n_diffusion_steps
         self.n_sampling_steps = n_sampling_steps
         self.guidance = guidance
@@ -394,6 +421,14 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         self.id_column = id_column
         self.time_column = time_column
 
+    @property
+    def patch_size_(self):
+        """Steps per token of the denoiser: ``patch_size`` resolved for the fitted length."""
+        check_is_fitted(self, "n_timesteps_")
+        if self.patch_size == "auto":
+            return -(-self.n_timesteps_ // _TOKENS_PER_SERIES)
+        return self.patch_size
+
     def _engine_params(self, n_features, n_classes):
         if self.denoiser == "transformer" and self.hidden_size % self.n_heads:
             raise ValueError(
@@ -407,6 +442,7 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
             "module__hidden_size": self.hidden_size,
             "module__num_layers": self.num_layers,
             "module__n_heads": self.n_heads,
+            "module__patch_size": self.patch_size_,
             "module__denoiser": self.denoiser,
             "module__n_diffusion_steps": self.n_diffusion_steps,
             "module__n_sampling_steps": min(self.n_sampling_steps, _CHECK_SAMPLING_STEPS),

@@ -18,7 +18,9 @@ Everything else (one optimiser per player, device placement, batching on the dev
 loss history, callbacks, progress bar) is the engine's, the same for every model, and
 so is keeping a long run safe: a copy of the training state at every completed epoch,
 put back on Ctrl-C and on divergence; checkpoint files to resume from; and a
-per-epoch ``diversity`` check against mode collapse (see :func:`diversity_ratio`). A
+``diversity`` check against mode collapse (see :func:`diversity_ratio`), every epoch of
+at least ``DIVERSITY_EVERY`` batches, else every few epochs and always at a phase's
+end. A
 module whose ``generate`` cannot be compared with a batch as it is (a forecaster, whose
 series start from real histories) may provide ``diversity_pair(batch) -> (real, fake,
 mask)`` instead.
@@ -47,6 +49,7 @@ from .._persistence import CHECKPOINT_FORMAT_NAME, write_archive
 from ..utils._torch import set_torch_rng, torch_rng_to_plain
 from ._reliability import (
     DIVERSITY_BATCH,
+    DIVERSITY_EVERY,
     diversity_ratio,
     evenly_spaced,
     forked_rng,
@@ -576,19 +579,29 @@ class AdversarialNet(NeuralNet):
         **kwargs : dict
             skorch's epoch arguments; the fidelity check reads ``dataset_train``.
         """
-        # called before any callback's on_epoch_end, so that they see fidelity_gap
+        # called before any callback's on_epoch_end, so that they see diversity and
+        # fidelity_gap
         self.position_ = (self._phase_index, self.position_[1] + 1)
         self._epoch_complete = True
-        super().on_epoch_end(net, **kwargs)
         deadlines = getattr(self, "_deadlines", None)
         deadline = deadlines[self._phase_index] if deadlines else None
         now = time.monotonic()
         self._out_of_time = deadline is not None and now >= deadline
-        last_phase = self._phase_index == getattr(self, "_n_phases", 1) - 1
+        done = self.position_[1]
         dataset = kwargs.get("dataset_train")
+        if dataset is not None:
+            # on a schedule of the position, so that a resumed run checks where an
+            # uninterrupted one would
+            n_batches = self.history[-1].get("train_batch_count", DIVERSITY_EVERY)
+            every = math.ceil(DIVERSITY_EVERY / max(1, n_batches))
+            if done % every == 0 or done == self.max_epochs or self._out_of_time:
+                ratio = self._diversity(dataset.X)
+                if ratio is not None:
+                    self.history.record("diversity", ratio)
+        super().on_epoch_end(net, **kwargs)
+        last_phase = self._phase_index == getattr(self, "_n_phases", 1) - 1
         if not (self.track_fidelity and last_phase and dataset is not None):
             return
-        done = self.position_[1]
         every = max(1, math.ceil(self.max_epochs / self.n_evaluations))
         due = done % every == 0 or done == self.max_epochs or self._out_of_time
         if deadline is not None:  # and evenly over the phase's time
@@ -924,7 +937,7 @@ class AdversarialNet(NeuralNet):
         skorch reads every batch's loss with ``.item()``, a host sync per batch on a
         GPU; here each player's mean loss is read once per epoch. The history records
         the phase name, the mean of every entry of the steps' ``"losses"``, the
-        number of batches and, in training, the ``diversity`` check.
+        number of batches (the ``diversity`` check is :meth:`on_epoch_end`'s).
 
         Parameters
         ----------
@@ -969,10 +982,6 @@ class AdversarialNet(NeuralNet):
                 f"{means[list(totals).index(bad[0])]}; the weights of the epoch before are "
                 f"kept. {self.divergence_advice}"
             )
-        if training and hasattr(iterator, "tensors"):
-            ratio = self._diversity(iterator.tensors)
-            if ratio is not None:
-                self.history.record("diversity", ratio)
 
 
 def _own_tensors(module):

@@ -12,6 +12,10 @@ import torch
 
 # series generated (and real series read) per diversity check
 DIVERSITY_BATCH = 128
+# training updates between two diversity checks at least: on a data set of one or two
+# batches, a check every epoch would cost more than the training (a diffusion model
+# draws its 128 series in 10 network passes)
+DIVERSITY_EVERY = 25
 
 
 def diversity_ratio(real, fake, mask=None, condition=None):

@@ -65,6 +65,27 @@ def test_training_lowers_the_denoising_loss(sines):
     assert {"denoiser_loss", "fourier_loss", "diversity"} <= set(model.history_[-1])
 
 
+def test_long_series_are_read_in_patches(fitted):
+    long = make_sines(4, n_timesteps=130, n_features=1, random_state=0)
+    assert DiffusionSampler(n_epochs=1, random_state=0, **FAST).fit(long).patch_size_ == 3
+    assert fitted.patch_size_ == 1  # up to 64 steps, every step is a token
+
+    networks = DiffusionNetworks(2, 0, 8, 1, 2, "transformer", 20, 5, 0.0, patch_size=3)
+    seen = []
+    networks.body.register_forward_pre_hook(
+        lambda module, args, kwargs: seen.append((args[0].shape, kwargs)), with_kwargs=True
+    )
+    mask = torch.zeros(2, 10)
+    mask[0, :4] = 1  # steps 0-3: tokens 0 and 1 hold valid steps
+    mask[1] = 1
+    x0 = networks.denoise(torch.randn(2, 10, 2), torch.tensor([3, 7]), mask=mask)
+    assert x0.shape == (2, 10, 2)
+    ((shape, kwargs),) = seen
+    assert shape == (2, 4, 8)  # ceil(10 / 3) tokens of 8 channels
+    padding = kwargs["src_key_padding_mask"]
+    assert padding.tolist() == [[False, False, True, True], [False] * 4]
+
+
 def test_sampling_options_apply_after_fit_and_are_checked(fitted):
     first = fitted.sample(4, random_state=0)
     np.testing.assert_array_equal(first, fitted.sample(4, random_state=0))
