@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import set_threads
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -115,7 +116,7 @@ def main(argv=None):
     parser.add_argument("--json", help="also write the raw results to this JSON file")
     args = parser.parse_args(argv)
     if args.threads:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
 
     X_train_all, y_train_all, X_test, y_test = load_trace(split="all")
     X_train_all, X_test = X_train_all[:, :: args.stride], X_test[:, :: args.stride]

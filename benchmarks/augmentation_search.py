@@ -24,6 +24,7 @@ import time
 import numpy as np
 import pandas as pd
 import torch
+from _common import set_threads
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -49,7 +50,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help="torch threads")
     args = parser.parse_args(argv)
     if args.threads:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
 
     X_all, y_all, X_test, y_test = load_trace(split="all")
     X_all, X_test = X_all[:, :: args.stride], X_test[:, :: args.stride]

@@ -5,14 +5,14 @@ is fitted for one epoch only; the draw is timed with 1 and with 2 torch threads.
 
 Examples
 --------
-    OMP_NUM_THREADS=2 python benchmarks/diffusion_sampling_speed.py
+    python benchmarks/diffusion_sampling_speed.py
 """
 
 from __future__ import annotations
 
 import time
 
-import torch
+from _common import set_threads
 
 from sktsgan import DiffusionSampler
 from sktsgan.datasets import make_sines
@@ -22,7 +22,7 @@ def main():
     X = make_sines(10000, n_timesteps=24, n_features=5, random_state=0)
     sampler = DiffusionSampler(n_epochs=1, random_state=0).fit(X)
     for threads in (1, 2):
-        torch.set_num_threads(threads)
+        set_threads(threads)
         start = time.perf_counter()
         sampler.sample(10000, random_state=0)
         seconds = time.perf_counter() - start

@@ -53,6 +53,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import set_threads
 from skorch import NeuralNetRegressor
 from torch import nn
 
@@ -209,7 +210,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    set_threads(args.threads)
 
     train, test, periods = load(args.data)
     methods = [m for m in args.methods if not (m == "seasonal" and periods is None)]

@@ -26,6 +26,7 @@ import time
 
 import numpy as np
 import torch
+from _common import set_threads
 from sklearn.linear_model import Ridge
 
 from sktsgan import LSTMForecastGAN, RCGANSampler
@@ -68,7 +69,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help="torch threads")
     args = parser.parse_args(argv)
     if args.threads:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
 
     results = {method: [] for method in METHODS}
     seconds = {method: [] for method in METHODS}

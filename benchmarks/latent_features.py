@@ -45,6 +45,7 @@ import warnings
 
 import numpy as np
 import torch
+from _common import set_threads
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -129,7 +130,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help="torch threads")
     args = parser.parse_args(argv)
     if args.threads:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
 
     start = time.perf_counter()
     tables = {}

@@ -31,10 +31,11 @@ from timegan_protocol import machine  # noqa: E402
 STEPS, FEATURES = 24, 5
 
 _PROBE = """
-import pickle, sys, time
+import os, pickle, sys, time
 import numpy as np
 import torch
 torch.set_num_threads({threads})
+os.environ["SKTSGAN_NUM_THREADS"] = "{threads}"
 from sktsgan import TimeGANSampler
 from sktsgan.datasets import make_sines
 

@@ -68,6 +68,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import set_threads
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -276,7 +277,7 @@ def main(argv=None):
     )
     parser.add_argument("--json", help="also write the raw per-seed results to this JSON file")
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    set_threads(args.threads)
     methods = ["none", *(m for m in dict.fromkeys(args.methods) if m != "none")]
     print(f"Machine: {machine(torch.get_num_threads())}")
     print("Command: python " + " ".join(sys.argv))

@@ -45,6 +45,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _common import set_threads  # noqa: E402
 from _plain_reference import PlainCRNNGAN, PlainRCGAN, PlainTimeGAN  # noqa: E402
 from timegan_protocol import machine  # noqa: E402
 
@@ -166,9 +167,10 @@ def time_training(rounds, n_steps):
 
 
 _MEMORY_PROBE = """
-import pickle, resource, sys
+import os, pickle, resource, sys
 import torch
 torch.set_num_threads({threads})
+os.environ["SKTSGAN_NUM_THREADS"] = "{threads}"
 sampler = pickle.load(open(sys.argv[1], "rb"))
 n = int(sys.argv[2])
 X = sampler.sample(n, random_state=0)
@@ -261,7 +263,7 @@ def main(argv=None):
     parser.add_argument("--device", default="cpu", help="cpu or cuda (both sides run there)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    set_threads(args.threads)
     global DEVICE
     DEVICE = args.device
 

@@ -53,6 +53,7 @@ import time
 import numpy as np
 import pandas as pd
 import torch
+from _common import set_threads
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import RandomForestClassifier
@@ -257,7 +258,7 @@ def main(argv=None):
     parser.add_argument("--json", help="also write the raw results to this JSON file")
     args = parser.parse_args(argv)
     if args.threads:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
     print(f"Command: python {' '.join(sys.argv)}")
     print(f"Machine: {machine()}", flush=True)
 

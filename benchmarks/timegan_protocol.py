@@ -45,6 +45,7 @@ import time
 from pathlib import Path
 
 import torch
+from _common import set_threads
 
 from sktsgan import models
 from sktsgan.datasets import load_energy, load_stocks, make_sines
@@ -266,7 +267,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     args.set = dict(parse_setting(item, parser) for item in args.set)
     if args.threads:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
     run(args)
 
 

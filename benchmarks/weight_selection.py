@@ -37,6 +37,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import set_threads  # noqa: E402
 from timegan_protocol import SAMPLERS, load, machine, parse_setting  # noqa: E402
 
 from sktsgan import models  # noqa: E402
@@ -108,7 +109,7 @@ def main(argv=None):
     parser.add_argument("--json", help="also write every figure to this JSON file")
     args = parser.parse_args(argv)
     args.set = dict(parse_setting(item, parser) for item in args.set)
-    torch.set_num_threads(args.threads)
+    set_threads(args.threads)
 
     X, scale = load(args.data, random_state=0)
     if args.n_series:

@@ -34,8 +34,7 @@ fi
 
 case "$job" in
   demo)
-    # One thread: as fast as two for these small networks, and one answer per machine.
-    export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+    # the library runs torch on one thread (SKTSGAN_NUM_THREADS changes it)
     exec "$venv/bin/sktsgan" generate --data stocks --model timegan --n-epochs 20 \
       --n-samples 1000 --output out/stocks_synthetic.csv --figure out/stocks.png --force
     ;;

@@ -338,6 +338,12 @@ def _check_labels(y):
         )
     if np.size(y) == 0:
         raise ValueError("y is empty; pass one class label per series.")
+    values = np.asarray(y)
+    if values.dtype.kind in "fc" and not np.all(np.isfinite(values)):
+        raise ValueError(
+            "y contains NaN or infinity: every series needs a class label; drop the "
+            "unlabelled series or fill in their labels."
+        )
     try:
         check_classification_targets(y)
     except (TypeError, ValueError) as exc:  # e.g. strings mixed with numbers or None

@@ -371,6 +371,11 @@ def _check_features(X):
     if isinstance(X, pd.DataFrame | list | tuple):
         return X
     X = np.asarray(X)
+    if np.iscomplexobj(X):
+        raise ValueError(
+            "Complex data not supported: X has complex values; pass their real part "
+            "(X.real) or their magnitude (abs(X))."
+        )
     if X.ndim not in (2, 3):
         raise ValueError(
             f"Expected a 2D array (tabular rows) or a 3D array (series), got a {X.ndim}D "
@@ -383,6 +388,12 @@ def _check_features(X):
 def _check_target(y):
     if y is None:
         raise ValueError("AugmentedRegressor requires y to be passed, but the target y is None.")
+    y = np.asarray(y)
+    if np.iscomplexobj(y):
+        raise ValueError(
+            "Complex data not supported: y has complex values; pass their real part "
+            "(y.real) or their magnitude (abs(y))."
+        )
     try:
         target = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError) as error:

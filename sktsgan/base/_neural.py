@@ -28,8 +28,9 @@ from ._contract import _SamplerMixin
 from ._resume import CHECKPOINT_FILE, checkpoint_extra, resume_state, run_fingerprint
 
 # Below this diversity ratio (generated over real spread) at the end of fit, warn of
-# mode collapse, once the last phase has run _COLLAPSE_MIN_EPOCHS: untrained generators
-# start far lower (RCGAN 0.05, C-RNN-GAN 0.005 on sines) and healthy ones reach 1.
+# mode collapse: untrained generators start far lower (RCGAN 0.05, C-RNN-GAN 0.005,
+# TimeGAN 0.0 on sines) and healthy ones reach 1. A last phase shorter than
+# _COLLAPSE_MIN_EPOCHS gets the warning too, as "trained too little".
 _COLLAPSE_THRESHOLD = 0.1
 _COLLAPSE_MIN_EPOCHS = 10
 # every sampler's docstring names these where it says {reliability_parameters}
@@ -334,17 +335,22 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         # the latest check: not every epoch has one (DIVERSITY_EVERY in nn/_reliability.py)
         ratios = [epoch["diversity"] for epoch in self.history_ if "diversity" in epoch]
         ratio = ratios[-1] if ratios else None
-        trained = self.engine_.position_[1] >= _COLLAPSE_MIN_EPOCHS
-        if trained and ratio is not None and ratio < _COLLAPSE_THRESHOLD:
-            warnings.warn(
-                f"{type(self).__name__} may have collapsed: the spread of its generated "
-                f"series is {ratio:.3f} of the real data's (the last 'diversity' in history_, "
-                f"below {_COLLAPSE_THRESHOLD}). Train longer"
-                f"{', raise moment_weight' if 'moment_weight' in self.get_params() else ''}, "
-                f"or: {self._divergence_advice}",
-                UserWarning,
-                stacklevel=4,
-            )
+        if ratio is None or ratio >= _COLLAPSE_THRESHOLD:
+            return
+        epochs = self.engine_.position_[1]
+        if epochs < _COLLAPSE_MIN_EPOCHS:
+            plural = "s" * (epochs != 1)
+            head = f"{type(self).__name__} has trained too little ({epochs} epoch{plural})"
+        else:
+            head = f"{type(self).__name__} may have collapsed"
+        moment = ", raise moment_weight" if "moment_weight" in self.get_params() else ""
+        warnings.warn(
+            f"{head}: the spread of its generated series is {ratio:.3f} of the real data's "
+            f"(the last 'diversity' in history_, below {_COLLAPSE_THRESHOLD}). Train "
+            f"longer{moment}, or: {self._divergence_advice}",
+            UserWarning,
+            stacklevel=4,
+        )
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -65,5 +65,6 @@ class BaseSequenceSampler(BaseNeuralSampler):
             ),
         )  # fmt: skip
         for start, stop, scaled in chunks:
-            out[start:stop] = unscale_series(self.scaler_, scaled)
+            # in the output dtype: float32 arithmetic would cut float64 data to 7 digits
+            out[start:stop] = unscale_series(self.scaler_, scaled.astype(out.dtype, copy=False))
         return out

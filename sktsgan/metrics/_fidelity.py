@@ -17,8 +17,10 @@ def _autocorrelation(values, lengths, lag):
     numerator = (centred[:, lag:] * centred[:, :-lag]).sum(axis=1)
     denominator = (centred**2).sum(axis=1)
     usable = (lengths > lag)[:, None] & (denominator > 1e-12)
-    ratio = np.where(usable, numerator / np.where(usable, denominator, 1.0), np.nan)
-    return np.nanmean(ratio, axis=0)
+    ratio = np.where(usable, numerator / np.where(usable, denominator, 1.0), 0.0)
+    count = usable.sum(axis=0)
+    # NaN for a feature without a usable series (constant ones): no autocorrelation
+    return np.where(count > 0, ratio.sum(axis=0) / np.maximum(count, 1), np.nan)
 
 
 def moment_gaps(X_real, X_synth, *, lag=1):
@@ -67,5 +69,7 @@ def moment_gaps(X_real, X_synth, *, lag=1):
     if real.n_timesteps > lag and synth.n_timesteps > lag:
         real_acf = _autocorrelation(real.values, real.lengths, lag)
         synth_acf = _autocorrelation(synth.values, synth.lengths, lag)
-        gaps["autocorrelation_gap"] = float(np.nanmean(np.abs(real_acf - synth_acf)))
+        differences = np.abs(real_acf - synth_acf)
+        if not np.all(np.isnan(differences)):  # else NaN: every feature is constant
+            gaps["autocorrelation_gap"] = float(np.nanmean(differences))
     return gaps

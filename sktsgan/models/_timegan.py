@@ -25,6 +25,7 @@ from ..nn import (
     with_condition,
 )
 from ..utils._scaling import scale_series
+from ..utils._torch import pinned_threads
 from ..utils.validation import check_fitted_sequences, time_mask
 
 
@@ -539,7 +540,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         # batch, and a series' features should not depend on the series beside it.
         embedder = copy.deepcopy(self.engine_.module_.embedder).double().eval()
         chunk = max(1, self._steps_per_sampling_chunk // t)
-        with torch.inference_mode():
+        with pinned_threads(), torch.inference_mode():
             for start in range(0, n, chunk):
                 stop = min(n, start + chunk)
                 values, lengths = data.values[start:stop], data.lengths[start:stop]

@@ -22,6 +22,7 @@ from ..nn import (
     tabular_reconstruction_loss,
     with_condition,
 )
+from ..utils._torch import pinned_threads
 
 # decoder noise scale per numeric value, as a log; bounded below so that the
 # likelihood of a column the decoder fits exactly cannot grow without limit
@@ -310,7 +311,7 @@ class VAESampler(TransformerMixin, BaseTabularSampler):
         """
         module = self.engine_.module_
         module.eval()
-        with torch.inference_mode():
+        with pinned_threads(), torch.inference_mode():
             mean, log_var = module.encode(tensors["x"])
         condition = tensors.get("condition")
         if condition is None:
@@ -339,7 +340,7 @@ class VAESampler(TransformerMixin, BaseTabularSampler):
         x = self._encode_rows(X)
         module = self.engine_.module_
         module.eval()
-        with torch.inference_mode():  # the posterior mean: nothing random to seed
+        with pinned_threads(), torch.inference_mode():  # the posterior mean: not random
             x = torch.as_tensor(x, dtype=torch.float32, device=self.engine_.device)
             mean, _ = module.encode(x)
         return mean.cpu().numpy().astype(np.float64)

@@ -1,3 +1,4 @@
+import argparse
 import re
 import subprocess
 import sys
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktsgan.cli import main
+from sktsgan.cli import build_parser, main
 
 FAST = ["--n-epochs", "1", "--hidden-size", "4", "--quiet", "--score-iterations", "0"]
 
@@ -170,3 +171,107 @@ def test_options_of_another_model_are_one_clear_error(series_csv, tmp_path, caps
     code = main([*args, "--output", str(tmp_path / "s.csv"), "--loss", "wgan-gp", *FAST])
     assert code == 2
     assert "--loss does not apply to --model timegan" in capsys.readouterr().err
+
+
+def generate(data, output, *extra):
+    return main(["generate", "--data", str(data), "--output", str(output), *FAST, *extra])
+
+
+def test_integer_columns_are_written_as_integers_in_their_range(series_csv, tmp_path):
+    args = ["--window", "10", "--n-samples", "20"]
+    assert generate(series_csv, tmp_path / "s.csv", *args) == 0
+    samples = pd.read_csv(tmp_path / "s.csv")
+    assert samples["volume"].dtype == np.int64 and samples["price"].dtype == np.float64
+    assert samples["volume"].between(1000, 1079).all()
+    assert generate(series_csv, tmp_path / "s.npy", *args) == 0
+    volume = np.load(tmp_path / "s.npy")[..., 1]
+    np.testing.assert_array_equal(volume, np.rint(volume))
+    assert volume.min() >= 1000 and volume.max() <= 1079
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.bool_])
+def test_npy_output_keeps_the_dtype_of_npy_data(tmp_path, dtype):
+    data = tmp_path / "x.npy"
+    np.save(data, (np.random.RandomState(0).rand(12, 5, 2) * 3).astype(dtype))
+    assert generate(data, tmp_path / "s.npy", "--n-samples", "3") == 0
+    assert np.load(tmp_path / "s.npy").dtype == dtype
+
+
+def test_float64_columns_keep_float64_precision(series_csv, tmp_path):
+    assert generate(series_csv, tmp_path / "s.csv", "--window", "10") == 0
+    price = pd.read_csv(tmp_path / "s.csv")["price"].to_numpy()
+    assert (price != price.astype(np.float32)).any()
+
+
+def test_whole_number_columns_of_bundled_tables_are_integers():
+    from sktsgan.cli import read_data
+
+    try:
+        data = read_data("stocks", 24)
+    except Exception as exc:  # the stock prices are not in every install
+        pytest.skip(str(exc))
+    assert data.table["Volume"].dtype == np.int64 and data.table["Close"].dtype == np.float64
+
+
+def test_a_date_column_is_found_kept_out_of_the_model_and_written_back(tmp_path, capsys):
+    dates = pd.date_range("2024-01-01", periods=30, freq="D").strftime("%Y-%m-%d")
+    frame = pd.DataFrame({"date": dates, "temp": np.sin(np.arange(30.0)), "count": range(30)})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert generate(tmp_path / "d.csv", tmp_path / "s.csv", "--window", "4") == 0
+    printed = capsys.readouterr().out
+    assert "Column 'date' holds times" in printed and "X of shape (27, 4, 2)" in printed
+    samples = pd.read_csv(tmp_path / "s.csv")
+    assert list(samples.columns) == ["series", "step", "date", "temp", "count"]
+    for _, one in samples.groupby("series"):
+        assert one["date"].tolist() == list(dates[:4])
+
+
+def test_time_column_option_keeps_a_numeric_time_column_out(tmp_path, capsys):
+    frame = pd.DataFrame({"t": np.arange(0, 300, 10), "x": np.cos(np.arange(30.0))})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    code = generate(tmp_path / "d.csv", tmp_path / "s.csv", "--window", "3", "--time-column", "t")
+    assert code == 0 and "X of shape (28, 3, 1)" in capsys.readouterr().out
+    samples = pd.read_csv(tmp_path / "s.csv")
+    assert list(samples.columns) == ["series", "step", "t", "x"]
+    assert samples["t"].tolist()[:6] == [0, 10, 20, 0, 10, 20]
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_the_delimiter_is_detected(tmp_path, capsys, sep):
+    frame = pd.DataFrame({"temp": np.sin(np.arange(20.0)) + 0.5, "load": np.arange(20)})
+    frame.to_csv(tmp_path / "d.csv", index=False, sep=sep)
+    assert generate(tmp_path / "d.csv", tmp_path / "s.csv", "--window", "4") == 0
+    assert f"with {sep!r} between fields" in capsys.readouterr().out
+    assert list(pd.read_csv(tmp_path / "s.csv").columns) == ["series", "step", "temp", "load"]
+
+
+def test_data_columns_named_series_or_step_keep_their_names(tmp_path):
+    frame = pd.DataFrame({"step": np.arange(20.0), "series": np.sin(np.arange(20.0))})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert generate(tmp_path / "d.csv", tmp_path / "s.csv", "--window", "4") == 0
+    columns = list(pd.read_csv(tmp_path / "s.csv").columns)
+    assert columns == ["synthetic_series", "synthetic_step", "step", "series"]
+
+
+def generate_options():
+    parser = build_parser()
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return subcommands.choices["generate"]._actions
+
+
+def test_help_shows_the_defaults_and_explains_every_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for default in ("(default: rcgan)", "(default: 24)", "(default: 1000)", "timegan 100"):
+        assert default in text
+    assert all(action.help for action in generate_options())
+
+
+def test_the_model_defaults_in_the_help_are_the_models_own():
+    from sktsgan import models
+    from sktsgan.cli import _MODEL_DEFAULTS, _MODELS
+
+    for key, values in _MODEL_DEFAULTS.items():
+        for name, value in values.items():
+            assert getattr(models, _MODELS[name])().get_params()[key] == value

@@ -194,3 +194,72 @@ def test_random_files_give_samples_or_one_clear_error(content, window, n_samples
 def test_more_samples_than_memory_is_one_clear_error(good_csv, tmp_path, capsys):
     code = run(good_csv, tmp_path / "o.npy", "--window", "4", "--n-samples", str(10**15))
     assert_clean_error(code, capsys, "--n-samples", "Draw them in batches")
+
+
+# -- CSV files as spreadsheets write them ----------------------------------------------
+
+SERIES = "temp,count\n" + "".join(f"{np.sin(i):.6f},{i}\n" for i in range(30))
+
+
+@pytest.mark.parametrize("tail", [",\n", "\n\n", ",\n,\n\n"])
+def test_empty_lines_at_the_end_are_ignored(tmp_path, capsys, tail):
+    data = tmp_path / "data.csv"
+    data.write_text(SERIES + tail)
+    assert run(data, tmp_path / "o.csv", "--window", "4", "--n-samples", "2") == 0
+    assert "empty line(s) at the end of data.csv" in capsys.readouterr().out
+    # read again without the empty lines: the count column is still whole numbers
+    assert pd.read_csv(tmp_path / "o.csv")["count"].dtype == np.int64
+
+
+def one_series_with(line_25):
+    """A one-column CSV whose line 25 (the header is line 1) is ``line_25``."""
+    lines = ["temp", *(f"{np.sin(i):.6f}" for i in range(40))]
+    lines[24] = line_25
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "content, extra, fragments",
+    [
+        (one_series_with(""), [], ["Line 25 of", "(the header is line 1) is empty"]),
+        (SERIES.replace("\n-0.846220,", "\n,"), [], ["Line 25 of", "no value in column 'temp'"]),
+        (SERIES.replace("\n-0.846220,", "\ninf,"), [], ["Line 25 of", "infinite value"]),
+        (SERIES.replace(",23\n", ",\n"), [], ["Line 25 of", "no value in column 'count'"]),
+        (SERIES.replace(",", ";").replace("0.4", "0,4"), [], ["'0,412118'", "decimal point"]),
+        (SERIES, ["--time-column", "date"], ["'date' is not a column", "['temp', 'count']"]),
+        ("date,x\n2024-01-01,1\n,2\n2024-01-03,3\n", [], ["Line 3 of", "time column 'date'"]),
+        ("date,x\nMonday,1\n2024-01-02,2\n", [], ["non-numeric columns ['date']", "line 2 of"]),
+        ("date\n2024-01-01\n2024-01-02\n", [], ["no columns besides the time column"]),
+    ],
+)
+def test_csv_problems_name_the_line_and_column_and_write_nothing(
+    tmp_path, capsys, content, extra, fragments
+):
+    data, out = tmp_path / "Data.csv", tmp_path / "o.csv"
+    data.write_text(content)
+    code = run(data, out, "--window", "2", *extra)
+    assert_clean_error(code, capsys, str(data), *fragments)
+    assert not out.exists()
+
+
+def test_time_column_of_an_array_is_one_clear_error(tmp_path, capsys):
+    data = tmp_path / "x.npy"
+    np.save(data, np.zeros((4, 3, 2)))
+    code = run(data, tmp_path / "o.npy", "--time-column", "date")
+    assert_clean_error(code, capsys, "--time-column applies to CSV data only")
+
+
+def test_negative_score_iterations_are_refused(good_csv, tmp_path, capsys):
+    code = run(good_csv, tmp_path / "o.npy", "--window", "4", "--score-iterations", "-1")
+    assert_clean_error(code, capsys, "--score-iterations must be 0")
+
+
+def test_ragged_series_get_samples_and_quality_figures(tmp_path, capsys):
+    # NaN padding of shorter series once broke the noise baseline after writing
+    X = np.random.RandomState(0).rand(8, 5, 2)
+    X[0, 3:] = np.nan
+    data = tmp_path / "ragged.npy"
+    np.save(data, X)
+    assert run(data, tmp_path / "o.npy", "--n-samples", "3") == 0
+    assert "mean_gap" in capsys.readouterr().out
+    assert np.load(tmp_path / "o.npy").shape == (3, 5, 2)

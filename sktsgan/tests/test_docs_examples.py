@@ -1,6 +1,7 @@
 """The example scripts under docs/examples run (with a short training budget)."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,26 @@ def test_choose_augmentation_searches_none_cheap_and_gan():
     none = params.index({"augmenter__synthetic_ratio": 0.0})
     assert search.cv_results_["mean_test_score"][none] == plain
     assert 0.0 <= chosen <= 1.0 and 0.0 <= real_only <= 1.0
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _readme_blocks():
+    if not README.is_file():
+        return []
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+@pytest.mark.skipif(not README.is_file(), reason="README.md is not in this checkout")
+@pytest.mark.parametrize("index", range(len(_readme_blocks())))
+def test_every_readme_block_runs_on_its_own(index, tmp_path, monkeypatch):
+    # as written, alone, in a fresh namespace; only the training budget is cut
+    code = re.sub(r"n_epochs=\d+", "n_epochs=1", _readme_blocks()[index])
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, f"README.md block {index}", "exec"), {"__name__": "__readme__"})
+
+
+def test_the_readme_has_python_blocks():
+    if README.is_file():
+        assert len(_readme_blocks()) >= 5

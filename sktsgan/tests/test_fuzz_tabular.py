@@ -33,6 +33,13 @@ from sktsgan.preprocessing import TabularEncoder
 from sktsgan.preprocessing._tabular import is_categorical_dtype
 from sktsgan.utils.validation import check_table
 
+pytestmark = [
+    # fuzzed values beyond float32's range on purpose (see test_fuzz.py)
+    pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning"),
+    # the fuzzed tables may have fewer rows than the tiny models' batch_size=4
+    pytest.mark.filterwarnings("ignore:batch_size=4 is larger than:UserWarning"),
+]
+
 # Tiny models: these tests check the data contract, not the quality of the samples.
 TABULAR = {
     "DenseGANSampler": lambda: DenseGANSampler(

@@ -237,6 +237,8 @@ def test_gpu_trained_sampler_loads_and_samples_on_cpu(labelled, tmp_path, monkey
         assert X_new.shape == (6, 12, 2) and np.all(np.isfinite(X_new))
 
 
+# skorch also warns as it falls back to the CPU; the test checks our own warning
+@pytest.mark.filterwarnings("ignore:Setting self.device = cpu:skorch.exceptions.DeviceWarning")
 def test_a_pickle_made_for_cuda_comes_back_on_the_cpu_with_a_plain_device_name(
     fitted, monkeypatch
 ):

@@ -95,7 +95,8 @@ def test_ctrl_c_keeps_the_last_completed_epoch(X, fit_interrupted):
 
 def test_a_stop_at_epoch_end_keeps_the_epoch_and_ends_the_phase_only(X):
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error")  # no interruption warning: the stop is clean
+        warnings.filterwarnings("ignore", "TimeGANSampler has trained too little")
         stopped = rcgan(n_epochs=4, callbacks=[StopAtEpochEnd(2)]).fit(X)
         assert_same_training(stopped, rcgan(n_epochs=2).fit(X))
         phases = timegan(n_epochs=2, callbacks=[StopAtEpochEnd(1)]).fit(X).history_[:, "phase"]
@@ -257,7 +258,12 @@ def test_mode_collapse_is_recorded_and_warned(X):
     assert healthy.history_[-1, "diversity"] > 0.5
 
 
-@pytest.mark.filterwarnings("ignore:RCGANSampler may have collapsed")  # 12 short epochs
+def test_a_short_fit_that_draws_constant_series_is_warned_about(X):
+    # TimeGAN after a few epochs draws one series (diversity 0.000), whatever its seed
+    with pytest.warns(UserWarning, match=r"has trained too little \(5 epochs\): .* 0\.0"):
+        TimeGANSampler(hidden_size=4, n_epochs=5, random_state=0).fit(X)
+
+
 @pytest.mark.parametrize(
     ("batch_size", "checked_epochs"),
     [(8, [5, 10, 12]), (1, list(range(1, 13)))],  # 5 batches an epoch; 40 batches

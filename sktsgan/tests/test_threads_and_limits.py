@@ -5,8 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import make_pipeline
+from skorch.callbacks import Callback
 
 from sktsgan import DenseGANSampler, LSTMForecastGAN, RCGANSampler, VAESampler, base
 from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
@@ -126,3 +128,54 @@ def test_comparison_display_of_a_large_constant():
     display = SeriesComparisonDisplay.from_samples(np.zeros((2, 1, 2)), X)
     assert len(display.axes_) == 2
     plt.close("all")
+
+
+class RecordThreads(Callback):
+    """Records torch's thread count at the end of every training epoch."""
+
+    def initialize(self):
+        self.counts = []
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.counts.append(torch.get_num_threads())
+
+
+@pytest.mark.parametrize(("variable", "expected"), [(None, 1), ("2", 2), ("0", 3)])
+def test_fit_and_sample_use_the_configured_threads_and_restore_the_callers(
+    variable, expected, monkeypatch
+):
+    # one thread unless SKTSGAN_NUM_THREADS says otherwise; 0 keeps torch's own (here 3)
+    if variable is None:
+        monkeypatch.delenv("SKTSGAN_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("SKTSGAN_NUM_THREADS", variable)
+    before = torch.get_num_threads()
+    torch.set_num_threads(3)
+    try:
+        recorder = RecordThreads()
+        sampler = RCGANSampler(
+            hidden_size=4, latent_dim=2, n_epochs=2, callbacks=[recorder], random_state=0
+        ).fit(SERIES)
+        assert sampler.engine_.callbacks_[-1][1].counts == [expected, expected]
+        assert torch.get_num_threads() == 3
+        seen = []
+        networks = type(sampler.engine_.module_)
+        generate = networks.generate
+
+        def recording_generate(*args, **kwargs):
+            seen.append(torch.get_num_threads())
+            return generate(*args, **kwargs)
+
+        monkeypatch.setattr(networks, "generate", recording_generate)
+        sampler.sample(3)
+        assert seen == [expected]
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_a_bad_thread_count_is_refused_with_the_fix(monkeypatch):
+    monkeypatch.setenv("SKTSGAN_NUM_THREADS", "two")
+    with pytest.raises(ValueError, match=r"SKTSGAN_NUM_THREADS='two'.*whole number.*or to 0"):
+        RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1).fit(SERIES)

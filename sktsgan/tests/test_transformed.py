@@ -11,8 +11,6 @@ from sktsgan import RCGANSampler, TransformedSampler
 from sktsgan.augment import GANAugmenter, JitterSampler
 from sktsgan.preprocessing import CandlestickEncoder
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*may have collapsed:UserWarning")
-
 
 def bars(n=40, t=10, seed=0, volume=True):
     """Valid price bars (Open, High, Low, Close[, Volume])."""

@@ -1,9 +1,11 @@
-"""Device resolution, seeded torch randomness that leaves the user's state alone, and
-torch's random state as plain values (for checkpoints and pickles)."""
+"""Device resolution, seeded torch randomness that leaves the user's state alone, the
+thread count torch runs with, and torch's random state as plain values (for checkpoints
+and pickles)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 
 import torch
@@ -12,6 +14,39 @@ import torch
 # threads would interleave their draws (and restore each other's state), so they take
 # turns. Re-entrant, so that a seeded block may call code that seeds again.
 _GLOBAL_RNG_LOCK = threading.RLock()
+
+THREADS_VARIABLE = "SKTSGAN_NUM_THREADS"
+
+
+def configured_threads():
+    """The number of threads torch computes with inside sktsgan; None: torch's own.
+
+    Read from the environment variable ``SKTSGAN_NUM_THREADS`` at every call: unset,
+    1. The samplers' networks are small: a second thread buys little on an idle
+    machine and costs much on a busy one, where torch's threads wait on each other;
+    and results depend on the thread count, so a fixed default gives one answer per
+    machine. ``0`` leaves torch's own setting (``torch.set_num_threads``,
+    ``OMP_NUM_THREADS``) alone.
+
+    Examples
+    --------
+    >>> from sktsgan.utils._torch import configured_threads
+    >>> configured_threads()  # with SKTSGAN_NUM_THREADS unset
+    1
+    """
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    if not value:
+        return 1
+    try:
+        threads = int(value)
+    except ValueError:
+        threads = -1
+    if threads < 0:
+        raise ValueError(
+            f"{THREADS_VARIABLE}={value!r} is not a number of threads: set it to a whole "
+            "number such as 1 or 2, or to 0 to use torch's own setting."
+        )
+    return threads or None
 
 
 def resolve_device(device):
@@ -50,8 +85,11 @@ def resolve_device(device):
 def seeded_torch(seed, device):
     """Seed torch for the block only; the caller's global random state is restored after.
 
-    Blocks in different threads run one at a time, so that each gets exactly the draws
-    its seed gives (sampling one fitted model from several threads is reproducible).
+    The block also runs with :func:`configured_threads` torch threads (the caller's
+    count is restored after): a seed gives the same numbers only with the same thread
+    count. Blocks in different threads run one at a time, so that each gets exactly the
+    draws its seed gives (sampling one fitted model from several threads is
+    reproducible).
 
     Examples
     --------
@@ -67,12 +105,41 @@ def seeded_torch(seed, device):
     cuda_devices = []
     if torch.device(device).type == "cuda":
         cuda_devices = [torch.device(device).index or torch.cuda.current_device()]
-    with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=cuda_devices):
+    with pinned_threads(), torch.random.fork_rng(devices=cuda_devices):
         torch.default_generator.manual_seed(seed)
         for index in cuda_devices:  # only the device in use: other GPUs keep their state
             with torch.cuda.device(index):
                 torch.cuda.manual_seed(seed)
         yield
+
+
+@contextlib.contextmanager
+def pinned_threads():
+    """Run the block with :func:`configured_threads` torch threads; restore the count after.
+
+    The count is process-wide: blocks in different threads run one at a time (the lock
+    of :func:`seeded_torch`).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.utils._torch import pinned_threads
+    >>> before = torch.get_num_threads()
+    >>> with pinned_threads():
+    ...     inside = torch.get_num_threads()
+    >>> inside, torch.get_num_threads() == before
+    (1, True)
+    """
+    threads = configured_threads()
+    with _GLOBAL_RNG_LOCK:
+        before = torch.get_num_threads()
+        if threads is not None and threads != before:
+            torch.set_num_threads(threads)
+        try:
+            yield
+        finally:
+            if torch.get_num_threads() != before:
+                torch.set_num_threads(before)
 
 
 def torch_rng_to_plain(device):

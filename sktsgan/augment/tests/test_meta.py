@@ -132,9 +132,16 @@ def _rows(X):
         (np.array(["a", "b"] * 10), "numeric targets"),
         (np.r_[np.nan, np.ones(19)], "NaN or infinity"),
         (np.ones((20, 2, 2)), "shape"),
+        (np.ones(20) + 1j, "Complex data not supported: y"),
     ],
 )
 def test_regressor_refuses_bad_targets(y, message):
     X = np.random.RandomState(0).normal(size=(20, 3))
     with pytest.raises(ValueError, match=message):
         AugmentedRegressor(Ridge(), RandomSeriesSampler()).fit(X, y)
+
+
+def test_regressor_refuses_complex_features():
+    X = np.random.RandomState(0).normal(size=(20, 3)) * 1j
+    with pytest.raises(ValueError, match=r"Complex data not supported: X.*X\.real"):
+        AugmentedRegressor(Ridge(), RandomSeriesSampler()).fit(X, np.ones(20))

@@ -9,8 +9,6 @@ from sktsgan.datasets import make_sines
 from sktsgan.models._diffusion import DiffusionNetworks, DiffusionObjective, cosine_schedule
 
 FAST = dict(hidden_size=8, n_heads=2, n_diffusion_steps=50, n_sampling_steps=10)
-# a few epochs draw series near the mean: the collapse warning is expected
-pytestmark = pytest.mark.filterwarnings("ignore:DiffusionSampler may have collapsed")
 
 
 @pytest.fixture(scope="module")

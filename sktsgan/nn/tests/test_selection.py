@@ -17,7 +17,6 @@ from sktsgan.nn._selection import (
 
 FAST = {"hidden_size": 8, "random_state": 0}
 # fits of a few epochs are meant to be untrained
-pytestmark = pytest.mark.filterwarnings("ignore:.*may have collapsed:UserWarning")
 
 
 @pytest.fixture(scope="module")
