@@ -18,12 +18,17 @@ if TYPE_CHECKING:  # pandas is imported when the data is read: --help stays quic
     import pandas as pd
 
 _BUNDLED = ("stocks", "energy", "sines")
-_MODELS = {"rcgan": "RCGANSampler", "timegan": "TimeGANSampler", "crnngan": "CRNNGANSampler"}
+_MODELS = {
+    "rcgan": "RCGANSampler",
+    "timegan": "TimeGANSampler",
+    "crnngan": "CRNNGANSampler",
+    "diffusion": "DiffusionSampler",
+}
 _OHLC = ("Open", "High", "Low", "Close")
 # The models' own defaults, for --help without importing torch; a test keeps them true.
 _MODEL_DEFAULTS = {
-    "n_epochs": {"rcgan": 200, "timegan": 100, "crnngan": 200},
-    "hidden_size": {"rcgan": 32, "timegan": 24, "crnngan": 32},
+    "n_epochs": {"rcgan": 200, "timegan": 100, "crnngan": 200, "diffusion": 500},
+    "hidden_size": {"rcgan": 32, "timegan": 24, "crnngan": 32, "diffusion": 32},
 }
 
 
@@ -96,8 +101,8 @@ def _add_model_options(gen):
         "--model",
         default="rcgan",
         choices=sorted(_MODELS),
-        help="the sampler: rcgan (RCGANSampler), timegan (TimeGANSampler) or crnngan "
-        "(CRNNGANSampler) (default: %(default)s)",
+        help="the sampler: rcgan (RCGANSampler), timegan (TimeGANSampler), crnngan "
+        "(CRNNGANSampler) or diffusion (DiffusionSampler) (default: %(default)s)",
     )
     gen.add_argument(
         "--n-epochs",
@@ -116,7 +121,8 @@ def _add_model_options(gen):
         "--hidden-size",
         type=int,
         default=None,
-        help=f"units of each recurrent layer (default: the model's: {defaults['hidden_size']})",
+        help="units of each recurrent layer (channels of the diffusion model's denoiser) "
+        f"(default: the model's: {defaults['hidden_size']})",
     )
     gen.add_argument(
         "--batch-size",

@@ -173,6 +173,12 @@ def test_options_of_another_model_are_one_clear_error(series_csv, tmp_path, caps
     assert "--loss does not apply to --model timegan" in capsys.readouterr().err
 
 
+def test_the_diffusion_model_is_offered(series_csv, tmp_path):
+    args = ["--window", "10", "--n-samples", "5", "--model", "diffusion"]
+    assert generate(series_csv, tmp_path / "s.npy", *args) == 0
+    assert np.load(tmp_path / "s.npy").shape == (5, 10, 2)
+
+
 def generate(data, output, *extra):
     return main(["generate", "--data", str(data), "--output", str(output), *FAST, *extra])
 
