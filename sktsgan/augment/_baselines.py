@@ -21,10 +21,29 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from ..base._contract import _SamplerMixin
+from ..utils._docstrings import fill_docstring
 from ..utils._random import draw_seed
 
 # Time-warp speeds are clipped to at least this, so that warped time always moves forward.
 _MIN_SPEED = 1e-2
+
+# every baseline's docstring names these where it says {baseline_formats} ...
+_BASELINE_FORMATS = """\
+Reads every input format of the GAN samplers (3-D array, NaN-padded, list of series
+of different lengths, 2-D rows, wide or long DataFrame) and gives samples back in it,
+in the training dtypes (integer features rounded). Fitted with ``y``, ``sample``
+returns ``(X, y)``: classes drawn at the training frequencies, or those asked for."""
+# ... {baseline_parameters} (the long-frame snippet is filled in after it) ...
+_BASELINE_PARAMETERS = """\
+random_state : int, RandomState instance or None, default=None
+    Seeds the stream of draws of ``sample``. The global numpy random state is
+    never touched.
+{long_frame_parameters}"""
+# ... and {um_reference}: the paper the jitter, scaling and warping baselines come from
+_UM_REFERENCE = """\
+.. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang, S. Hirche, U.
+   Fietzek and D. Kulić. "Data augmentation of wearable sensor data for
+   Parkinson's disease monitoring using convolutional neural networks". ICMI 2017."""
 
 
 class _BaselineSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
@@ -41,6 +60,16 @@ class _BaselineSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
     }
     # set last in fit
     _fitted_attribute = "_values"
+
+    def __init_subclass__(cls, **kwargs):
+        # before the sampler contract's snippets, which {baseline_parameters} holds
+        fill_docstring(
+            cls,
+            baseline_formats=_BASELINE_FORMATS,
+            baseline_parameters=_BASELINE_PARAMETERS,
+            um_reference=_UM_REFERENCE,
+        )
+        super().__init_subclass__(**kwargs)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -115,17 +144,11 @@ class RandomSeriesSampler(_PerturbingSampler):
     simplest baseline: any sampler that does not beat it on a downstream task adds
     nothing but duplicates.
 
-    Reads every input format of the GAN samplers (3-D array, NaN-padded, list of series
-    of different lengths, 2-D rows, wide or long DataFrame) and gives samples back in it,
-    in the training dtypes (integer features rounded). Fitted with ``y``, ``sample``
-    returns ``(X, y)``: classes drawn at the training frequencies, or those asked for.
+    {baseline_formats}
 
     Parameters
     ----------
-    random_state : int, RandomState instance or None, default=None
-        Seeds the stream of draws of ``sample``. The global numpy random state is
-        never touched.
-    {long_frame_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
@@ -167,20 +190,14 @@ class JitterSampler(_PerturbingSampler):
     features of any scale; a constant feature stays constant. Values are not clipped:
     samples can leave the training range.
 
-    Reads every input format of the GAN samplers (3-D array, NaN-padded, list of series
-    of different lengths, 2-D rows, wide or long DataFrame) and gives samples back in it,
-    in the training dtypes (integer features rounded). Fitted with ``y``, ``sample``
-    returns ``(X, y)``: classes drawn at the training frequencies, or those asked for.
+    {baseline_formats}
 
     Parameters
     ----------
     sigma : float, default=0.03
         Noise standard deviation, as a fraction of each feature's standard deviation.
         0 gives copies of training series.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the stream of draws of ``sample``. The global numpy random state is
-        never touched.
-    {long_frame_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
@@ -195,9 +212,7 @@ class JitterSampler(_PerturbingSampler):
 
     References
     ----------
-    .. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang, S. Hirche, U.
-       Fietzek and D. Kulić. "Data augmentation of wearable sensor data for
-       Parkinson's disease monitoring using convolutional neural networks". ICMI 2017.
+    {um_reference}
 
     Examples
     --------
@@ -240,19 +255,13 @@ class ScalingSampler(_PerturbingSampler):
     the series is kept and its amplitude (and level) change. Values are not clipped:
     samples can leave the training range (and change sign, if a factor is negative).
 
-    Reads every input format of the GAN samplers (3-D array, NaN-padded, list of series
-    of different lengths, 2-D rows, wide or long DataFrame) and gives samples back in it,
-    in the training dtypes (integer features rounded). Fitted with ``y``, ``sample``
-    returns ``(X, y)``: classes drawn at the training frequencies, or those asked for.
+    {baseline_formats}
 
     Parameters
     ----------
     sigma : float, default=0.1
         Standard deviation of the factors. 0 gives copies of training series.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the stream of draws of ``sample``. The global numpy random state is
-        never touched.
-    {long_frame_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
@@ -265,9 +274,7 @@ class ScalingSampler(_PerturbingSampler):
 
     References
     ----------
-    .. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang, S. Hirche, U.
-       Fietzek and D. Kulić. "Data augmentation of wearable sensor data for
-       Parkinson's disease monitoring using convolutional neural networks". ICMI 2017.
+    {um_reference}
 
     Examples
     --------
@@ -315,10 +322,7 @@ class TimeWarpSampler(_PerturbingSampler):
     values; values stay within the range of the series. Series of one or two steps
     (and tabular rows) have no interior to warp and are copied.
 
-    Reads every input format of the GAN samplers (3-D array, NaN-padded, list of series
-    of different lengths, 2-D rows, wide or long DataFrame) and gives samples back in it,
-    in the training dtypes (integer features rounded). Fitted with ``y``, ``sample``
-    returns ``(X, y)``: classes drawn at the training frequencies, or those asked for.
+    {baseline_formats}
 
     Parameters
     ----------
@@ -326,10 +330,7 @@ class TimeWarpSampler(_PerturbingSampler):
         Standard deviation of the speeds at the knots. 0 gives copies.
     n_knots : int, default=4
         Number of interior knots of the speed curve: more knots, more wiggles.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the stream of draws of ``sample``. The global numpy random state is
-        never touched.
-    {long_frame_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
@@ -347,9 +348,7 @@ class TimeWarpSampler(_PerturbingSampler):
 
     References
     ----------
-    .. [1] T. T. Um, F. M. J. Pfister, D. Pichler, S. Endo, M. Lang, S. Hirche, U.
-       Fietzek and D. Kulić. "Data augmentation of wearable sensor data for
-       Parkinson's disease monitoring using convolutional neural networks". ICMI 2017.
+    {um_reference}
 
     Examples
     --------
@@ -407,19 +406,13 @@ class SMOTESampler(_BaselineSampler):
     Fixed-length series only: the flattened vectors need one length. ``fit`` raises a
     ``ValueError`` for series of different lengths.
 
-    Reads every input format of the GAN samplers (3-D array, NaN-padded, list of series
-    of different lengths, 2-D rows, wide or long DataFrame) and gives samples back in it,
-    in the training dtypes (integer features rounded). Fitted with ``y``, ``sample``
-    returns ``(X, y)``: classes drawn at the training frequencies, or those asked for.
+    {baseline_formats}
 
     Parameters
     ----------
     k_neighbors : int, default=5
         Number of nearest neighbours (within a class) to interpolate towards.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the stream of draws of ``sample``. The global numpy random state is
-        never touched.
-    {long_frame_parameters}
+    {baseline_parameters}
 
     Attributes
     ----------
