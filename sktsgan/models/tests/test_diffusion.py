@@ -46,6 +46,34 @@ def test_a_denoiser_that_knows_the_answer_samples_it_exactly():
     torch.testing.assert_close(drawn, (target.expand(3, 6, 2) + 1) / 2, atol=1e-5, rtol=0)
 
 
+def test_the_velocity_gives_back_the_clean_series():
+    networks = DiffusionNetworks(2, 0, 8, 1, 2, "transformer", 100, 10, 0.0, prediction="velocity")
+    x0, noise, t = torch.rand(4, 6, 2) * 2 - 1, torch.randn(4, 6, 2), torch.tensor([0, 30, 60, 99])
+    x_t = networks.noised(x0, t, noise)
+    alpha_bar = networks.alpha_bar[t][:, None, None]
+    velocity = alpha_bar.sqrt() * noise - (1 - alpha_bar).sqrt() * x0
+    torch.testing.assert_close(networks.clean_from_output(velocity, x_t, t), x0)
+
+
+@pytest.mark.parametrize("prediction", ["clean", "velocity"])
+def test_the_loss_is_the_error_of_what_the_network_predicts(prediction, monkeypatch):
+    networks = DiffusionNetworks(2, 0, 8, 1, 2, "tcn", 20, 5, 0.0, prediction=prediction)
+    batch = {"x": torch.rand(5, 7, 2), "mask": torch.ones(5, 7)}
+
+    # a network that predicts exactly its target has no loss, whichever target it is
+    def perfect(x_t, t, condition=None, mask=None):
+        x0 = 2 * batch["x"] - 1
+        alpha_bar = networks.alpha_bar[t][:, None, None]
+        noise = (x_t - alpha_bar.sqrt() * x0) / (1 - alpha_bar).sqrt()
+        if prediction == "clean":
+            return x0
+        return alpha_bar.sqrt() * noise - (1 - alpha_bar).sqrt() * x0
+
+    monkeypatch.setattr(networks, "network_output", perfect)
+    losses = DiffusionObjective(fourier_weight=1.0)(networks, batch, "denoiser")
+    assert float(losses["denoising_loss"]) < 1e-8 and float(losses["fourier_loss"]) < 1e-8
+
+
 def test_the_loss_has_its_fourier_term_only_when_weighted():
     networks = DiffusionNetworks(2, 0, 8, 1, 2, "tcn", 20, 5, 0.0)
     batch = {"x": torch.rand(5, 7, 2), "mask": torch.ones(5, 7)}
@@ -56,10 +84,14 @@ def test_the_loss_has_its_fourier_term_only_when_weighted():
     assert weighted["fourier_loss"] > 0
 
 
-def test_training_lowers_the_denoising_loss(sines):
-    model = DiffusionSampler(n_epochs=15, lr=3e-3, random_state=0, **FAST).fit(sines)
+# the velocity mixes noise into its target: its loss starts lower and falls less
+@pytest.mark.parametrize(("prediction", "ratio"), [("clean", 0.6), ("velocity", 0.85)])
+def test_training_lowers_the_denoising_loss(sines, prediction, ratio):
+    model = DiffusionSampler(
+        n_epochs=15, lr=3e-3, prediction=prediction, random_state=0, **FAST
+    ).fit(sines)
     losses = model.history_[:, "denoising_loss"]
-    assert np.mean(losses[-3:]) < 0.6 * np.mean(losses[:3])
+    assert np.mean(losses[-3:]) < ratio * np.mean(losses[:3])
     assert {"denoiser_loss", "fourier_loss", "diversity"} <= set(model.history_[-1])
 
 
