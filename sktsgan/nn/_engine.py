@@ -18,12 +18,11 @@ Everything else (one optimiser per player, device placement, batching on the dev
 loss history, callbacks, progress bar) is the engine's, the same for every model, and
 so is keeping a long run safe: a copy of the training state at every completed epoch,
 put back on Ctrl-C and on divergence; checkpoint files to resume from; and a
-``diversity`` check against mode collapse (see :func:`diversity_ratio`), every epoch of
-at least ``DIVERSITY_EVERY`` batches, else every few epochs and always at a phase's
-end. A
-module whose ``generate`` cannot be compared with a batch as it is (a forecaster, whose
-series start from real histories) may provide ``diversity_pair(batch) -> (real, fake,
-mask)`` instead.
+``diversity`` check against mode collapse (see :func:`diversity_ratio`) after every
+epoch of at least ``DIVERSITY_EVERY`` batches, else every few epochs, and always at a
+phase's end. A module whose ``generate`` cannot be compared with a batch as it is (a
+forecaster, whose series start from real histories) may provide
+``diversity_pair(batch) -> (real, fake, mask)`` instead.
 
 Choosing the weights to sample with is the engine's too, for a model that asks
 (``track_fidelity=True``): an exponential moving average of the weights
