@@ -123,7 +123,7 @@ class _PerturbingSampler(_BaselineSampler):
     training lengths of the class.
     """
 
-    def _draw(self, n, codes, rng):
+    def _draw(self, n, codes, rng, static_draw=None):
         index = self._pick_series(n, codes, rng)
         lengths = self.lengths_[index]
         return self._perturb(self._values[index], lengths, rng), lengths
@@ -492,7 +492,7 @@ class SMOTESampler(_BaselineSampler):
         self.neighbors_ = neighbors
         self._n_neighbors = np.count_nonzero(neighbors >= 0, axis=1)
 
-    def _draw(self, n, codes, rng):
+    def _draw(self, n, codes, rng, static_draw=None):
         index = self._pick_series(n, codes, rng)
         column = rng.randint(self._n_neighbors[index])
         base = self._values[index]

@@ -70,8 +70,8 @@ class _SamplerMixin:
     Reads training data in every format (:func:`~sktsgan.utils.validation.check_sequences`)
     with optional class labels, stores the fitted book-keeping, draws the class (and the
     length) of each sample and gives samples back in the training format. A subclass
-    fills ``_draw(n, codes, rng)`` and names in ``_fitted_attribute`` the attribute that
-    ``fit`` sets last.
+    fills ``_draw(n, codes, rng, static_draw)`` and names in ``_fitted_attribute`` the
+    attribute that ``fit`` sets last.
     """
 
     # fewest training series accepted
@@ -120,13 +120,27 @@ class _SamplerMixin:
         y : ndarray of shape (n,)
             The class of each series; returned only by a sampler fitted with ``y``.
         """
+        return self._sample(n, y, random_state=random_state)
+
+    def _sample(self, n, y, *, static=None, random_state=None):
+        """``sample``, with the static attributes of a sampler that takes them."""
         check_is_fitted(self, self._fitted_attribute)
         itemsize = sample_dtype(self._input_format).itemsize
         n = check_n_samples(n, bytes_per_sample=self.n_timesteps_ * self.n_features_in_ * itemsize)
         rng = self._sampling_rng if random_state is None else check_random_state(random_state)
         codes = self._sample_codes(n, y, rng)
-        values, lengths = self._draw(n, codes, rng)
-        X = self._restore(values, lengths)
+        # drawn after the classes and before the series: a sampler without attributes
+        # draws exactly what it drew before they existed
+        static_draw = self._static_draw(n, codes, static, rng)
+        values, lengths = self._draw(n, codes, rng, static_draw)
+        return self._sample_output(self._restore(values, lengths), codes, static_draw)
+
+    def _static_draw(self, n, codes, static, rng):
+        """The attributes of the ``n`` series to draw (a ``StaticDraw``), or None."""
+        return None
+
+    def _sample_output(self, X, codes, static_draw):
+        """What ``sample`` returns: ``X``, and the classes of a conditional sampler."""
         return X if codes is None else (X, self.classes_[codes])
 
     def save(self, path):
@@ -220,8 +234,12 @@ class _SamplerMixin:
         # and refused anywhere else (scikit-learn's checks put it in 2-D rows)
         return tags
 
-    def _draw(self, n, codes, rng):
-        """Samples ``(n, n_timesteps_, n_features_in_)`` in original units, and lengths."""
+    def _draw(self, n, codes, rng, static_draw=None):
+        """Samples ``(n, n_timesteps_, n_features_in_)`` in original units, and lengths.
+
+        ``static_draw`` holds the attributes of each series, for a sampler fitted with
+        static attributes.
+        """
         raise NotImplementedError
 
     def _restore(self, values, lengths):

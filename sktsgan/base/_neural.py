@@ -170,7 +170,7 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         """
 
     @abstractmethod
-    def _draw(self, n, codes, rng):
+    def _draw(self, n, codes, rng, static_draw=None):
         """Samples in original units (``n`` series or rows), and their lengths."""
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -193,10 +193,11 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         """
         return self._fit_data(*self._read_training_data(X, y))
 
-    def _fit_data(self, data, input_format, labels):
-        """``fit`` on checked data: what ``_read_training_data`` returns."""
+    def _fit_data(self, data, input_format, labels, static=None):
+        """``fit`` on checked data: what ``_read_training_data`` returns (``static``: the
+        table of static attributes and its format, for a sampler that takes them)."""
         device = resolve_device(self.device)
-        fingerprint = run_fingerprint(self, data, labels)
+        fingerprint = run_fingerprint(self, data, labels, None if static is None else static[0])
         resume = resume_state(self, fingerprint, device) if self.warm_start else None
 
         # until training starts, a failure leaves the sampler as it was (a refit that
@@ -204,7 +205,8 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         previous = dict(self.__dict__)
         try:
             self._store_data_info(data, input_format, labels)
-            tensors = self._training_tensors(data, labels, device)
+            static_rows = self._store_static_info(static)
+            tensors = self._training_tensors(data, labels, device, static_rows)
             batch_size = self._check_batch_size(len(tensors["x"]))
         except BaseException:
             self.__dict__.clear()
@@ -221,7 +223,8 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             self._sampling_rng.set_state(rng_from_plain(resume["sampling_rng"]))
         # the sampling stream as fit left it, whatever sample() draws later
         self._sampling_start = rng_to_plain(self._sampling_rng)
-        n_classes = 0 if labels is None else len(labels.classes)
+        # the width of the condition every network takes: one-hot classes, then attributes
+        n_classes = tensors["condition"].shape[1] if "condition" in tensors else 0
         checkpoint_path = None
         if self.checkpoint_dir is not None:
             checkpoint_path = os.path.join(os.fspath(self.checkpoint_dir), CHECKPOINT_FILE)
@@ -259,13 +262,28 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             self._warn_if_collapsed()
         return self
 
-    def _training_tensors(self, data, labels, device):
-        """Fit the encoding; the device tensors ``x``, ``mask`` and, with labels,
-        ``condition``."""
+    def _training_tensors(self, data, labels, device, static_rows=None):
+        """Fit the encoding; the device tensors ``x``, ``mask`` and, with labels or static
+        attributes (``static_rows``, encoded), ``condition``."""
         tensors = self._encode_training_data(data, labels, device)
-        if labels is not None and "condition" not in tensors:
-            tensors["condition"] = _one_hot(labels.codes, len(labels.classes), device)
+        if labels is not None:
+            if "condition" not in tensors:
+                tensors["condition"] = _one_hot(labels.codes, len(labels.classes), device)
+            # the classes alone, which the losses and checks take moments within (the
+            # condition also holds the attributes)
+            tensors["classes"] = tensors["condition"]
+        if static_rows is not None:
+            rows = torch.from_numpy(static_rows).to(device)
+            if "condition" in tensors:
+                rows = torch.cat([tensors["condition"], rows], dim=1)
+            tensors["condition"] = rows
         return tensors
+
+    def _store_static_info(self, static):
+        """Hook: fit the encoding of static attributes; their encoded rows, or None."""
+        if static is not None:
+            raise TypeError(f"{type(self).__name__} takes no static attributes")
+        return None
 
     def _after_training(self, tensors):
         """Hook: what a model learns from its trained networks and the training tensors."""
@@ -371,11 +389,12 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             return n_series
         return self.batch_size
 
-    def _generated_chunks(self, n, codes, chunk, seed, generate):
+    def _generated_chunks(self, n, codes, chunk, seed, generate, static_rows=None):
         """Yield ``(start, stop, samples)``: ``generate(module, start, stop, condition)``.
 
-        Seeded, in inference mode, the class condition of each chunk built from
-        ``codes``; samples come back as numpy arrays.
+        Seeded, in inference mode, the condition of each chunk built from the class
+        ``codes`` and the encoded attributes ``static_rows``; samples come back as numpy
+        arrays.
         """
         module = self._sampling_networks()
         device = self.engine_.device
@@ -383,9 +402,12 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         with seeded_torch(seed, device), torch.inference_mode():
             for start in range(0, n, chunk):
                 stop = min(n, start + chunk)
-                condition = None
+                parts = []
                 if codes is not None:
-                    condition = _one_hot(codes[start:stop], len(self.classes_), device)
+                    parts.append(_one_hot(codes[start:stop], len(self.classes_), device))
+                if static_rows is not None:
+                    parts.append(torch.from_numpy(static_rows[start:stop]).to(device))
+                condition = torch.cat(parts, dim=1) if parts else None
                 yield start, stop, generate(module, start, stop, condition).cpu().numpy()
 
 

@@ -19,7 +19,7 @@ from ..utils.validation import TableData
 CHECKPOINT_FILE = "sktsgan-checkpoint.pt"
 
 
-def run_fingerprint(estimator, data, labels):
+def run_fingerprint(estimator, data, labels, static=None):
     """What a run to resume must share with this one: estimator, parameters, data.
 
     Parameters that only say how long a phase runs (``n_epochs``, ``*_epochs``,
@@ -50,6 +50,9 @@ def run_fingerprint(estimator, data, labels):
     if labels is not None:
         digest.update(np.asarray(labels.codes, dtype=np.int64).tobytes())
         digest.update(repr(labels.classes.tolist()).encode())
+    if static is not None:  # the table of static attributes
+        digest.update(pd.util.hash_pandas_object(static, index=False).values.tobytes())
+        digest.update(repr(list(static.columns)).encode())
     return {
         "estimator": type(estimator).__name__,
         "params": params,

@@ -45,15 +45,16 @@ class BaseSequenceSampler(BaseNeuralSampler):
             "mask": torch.from_numpy(mask).to(device, torch.float32),
         }
 
-    def _draw(self, n, codes, rng):
+    def _draw(self, n, codes, rng, static_draw=None):
         lengths = self._sample_lengths(n, codes, rng)
-        return self._generate(n, codes, seed=draw_seed(rng)), lengths
+        static_rows = None if static_draw is None else static_draw.encoded
+        return self._generate(n, codes, seed=draw_seed(rng), static_rows=static_rows), lengths
 
     def _generation_options(self):
         """Keyword arguments of the module's ``generate`` when sampling (none here)."""
         return {}
 
-    def _generate(self, n, codes, *, seed):
+    def _generate(self, n, codes, *, seed, static_rows=None):
         """Generate scaled series in chunks and map them back to original units."""
         t, d = self.n_timesteps_, self.n_features_in_
         out = np.empty((n, t, d), dtype=sample_dtype(self._input_format))
@@ -63,6 +64,7 @@ class BaseSequenceSampler(BaseNeuralSampler):
             lambda module, start, stop, condition: module.generate(
                 stop - start, t, condition, **options
             ),
+            static_rows,
         )  # fmt: skip
         for start, stop, scaled in chunks:
             # in the output dtype: float32 arithmetic would cut float64 data to 7 digits

@@ -143,7 +143,7 @@ class BaseTabularSampler(BaseNeuralSampler):
             )
         return self.encoder_.transform(data.frame)
 
-    def _draw(self, n, codes, rng):
+    def _draw(self, n, codes, rng, static_draw=None):
         lengths = self._sample_lengths(n, codes, rng)
         width = self.encoder_._width
         encoded = np.empty((n, width), dtype=np.float32)

@@ -1,10 +1,12 @@
-"""Synthetic series generators: the TimeGAN sines and a labelled two-class wave set."""
+"""Synthetic series generators: the TimeGAN sines, a labelled two-class wave set, and
+sines with static attributes whose effect on each series is known."""
 
 from __future__ import annotations
 
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
@@ -75,6 +77,83 @@ def make_sines(n_samples=1000, n_timesteps=24, n_features=5, *, random_state=Non
     phase = rng.uniform(0.0, 0.1, size=(n_samples, 1, n_features))
     t = np.arange(n_timesteps, dtype=np.float64)[None, :, None]
     return (np.sin(frequency * t + phase) + 1.0) / 2.0
+
+
+# ``make_attributed_sines``: the range of the number of cycles per series, and the
+# rise over a series of each trend level
+_ATTRIBUTED_CYCLES = (1.0, 4.0)
+_TRENDS = {"falling": -1.0, "flat": 0.0, "rising": 1.0}
+
+
+@validate_params(
+    {
+        "n_samples": [_POSITIVE_INT],
+        "n_timesteps": [Interval(Integral, 4, None, closed="left")],
+        "noise": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_attributed_sines(n_samples=1000, n_timesteps=24, *, noise=0.05, random_state=None):
+    """Generate univariate sines with static attributes that set their shape.
+
+    A data set with a known answer for conditional generation: each series has a
+    continuous attribute ``cycles``, the number of sine periods it spans (uniform in
+    ``[1, 4]``), and a categorical attribute ``trend`` (``"falling"``, ``"flat"`` or
+    ``"rising"``, equally likely), a linear rise of -1, 0 or +1 over the series.
+    The value at step ``t`` is ``sin(2 pi cycles t / n_timesteps + phase) + rise *
+    t / (n_timesteps - 1)`` plus Gaussian noise, the phase uniform in ``[0, 2 pi)``.
+    A generator conditioned on the attributes can be checked by recovering them
+    from its series (:func:`numpy.fft.rfft` finds ``cycles``, a fitted slope finds
+    ``trend``).
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Number of series.
+    n_timesteps : int, default=24
+        Length of every series, at least 4.
+    noise : float, default=0.05
+        Standard deviation of the Gaussian noise added to every step.
+    random_state : int, RandomState instance or None, default=None
+        Seed or generator for the attributes, phases and noise.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, 1)
+        The series.
+    static : DataFrame of shape (n_samples, 2)
+        The attributes of each series: ``cycles`` (float64) and ``trend``
+        (categorical).
+
+    See Also
+    --------
+    make_sines : The TimeGAN paper's unconditional sines.
+
+    Examples
+    --------
+    >>> from sktsgan.datasets import make_attributed_sines
+    >>> X, static = make_attributed_sines(100, random_state=0)
+    >>> X.shape, list(static.columns)
+    ((100, 24, 1), ['cycles', 'trend'])
+    >>> sorted(static["trend"].cat.categories)
+    ['falling', 'flat', 'rising']
+    """
+    rng = check_random_state(random_state)
+    cycles = rng.uniform(*_ATTRIBUTED_CYCLES, size=n_samples)
+    trend = rng.choice(list(_TRENDS), size=n_samples)
+    phase = rng.uniform(0.0, 2 * np.pi, size=n_samples)
+    t = np.arange(n_timesteps, dtype=np.float64)
+    rise = np.array([_TRENDS[level] for level in trend])
+    X = (
+        np.sin(2 * np.pi * cycles[:, None] * t / n_timesteps + phase[:, None])
+        + rise[:, None] * t / (n_timesteps - 1)
+        + noise * rng.normal(size=(n_samples, n_timesteps))
+    )
+    static = pd.DataFrame(
+        {"cycles": cycles, "trend": pd.Categorical(trend, categories=list(_TRENDS))}
+    )
+    return X[:, :, None], static
 
 
 def _class_counts(n_samples, weights):

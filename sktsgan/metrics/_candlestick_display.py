@@ -7,7 +7,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ..utils.validation import check_features, check_sequences
+from ..utils.validation import check_real_synthetic
 from ._plotting import import_pyplot, sample_series
 
 _ROLES = ("open", "high", "low", "close")
@@ -120,11 +120,9 @@ class CandlestickDisplay:
             or n_series < 1
         ):
             raise ValueError(f"n_series must be a positive integer, got {n_series!r}.")
-        name = "CandlestickDisplay"
-        columns = {"id_column": id_column, "time_column": time_column}
-        real, real_format = check_sequences(X_real, estimator_name=name, **columns)
-        synth, _ = check_sequences(X_synth, estimator_name=name, **columns)
-        check_features(synth, real.n_features, "the real data")
+        real, synth, real_format = check_real_synthetic(
+            X_real, X_synth, "CandlestickDisplay", id_column=id_column, time_column=time_column
+        )
         if feature_names is None and real_format.columns is not None:
             feature_names = real_format.columns
         index = _ohlc_indices(

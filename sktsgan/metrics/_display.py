@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils.validation import check_features, check_sequences, time_mask
+from ..utils.validation import check_real_synthetic, time_mask
 from ._plotting import import_pyplot, sample_series
 
 
@@ -79,9 +79,7 @@ class SeriesComparisonDisplay:
         -------
         display : SeriesComparisonDisplay
         """
-        real, real_format = check_sequences(X_real, estimator_name="SeriesComparisonDisplay")
-        synth, _ = check_sequences(X_synth, estimator_name="SeriesComparisonDisplay")
-        check_features(synth, real.n_features, "the real data")
+        real, synth, real_format = check_real_synthetic(X_real, X_synth, "SeriesComparisonDisplay")
         rng = np.random.RandomState(random_state)
         picked = []
         for data in (real, synth):

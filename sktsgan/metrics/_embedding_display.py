@@ -9,7 +9,7 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 from sklearn.utils import check_random_state
 
-from ..utils.validation import check_features, check_sequences
+from ..utils.validation import check_real_synthetic, check_sequences
 from ._plotting import import_pyplot, sample_series
 
 _METHODS = {"pca": ("PCA", "PC"), "tsne": ("t-SNE", "t-SNE")}
@@ -121,11 +121,9 @@ class EmbeddingDisplay:
             or max_samples < 2
         ):
             raise ValueError(f"max_samples must be an integer of at least 2, got {max_samples!r}.")
-        name = "EmbeddingDisplay"
-        columns = {"id_column": id_column, "time_column": time_column}
-        real, _ = check_sequences(X_real, estimator_name=name, **columns)
-        synth, _ = check_sequences(X_synth, estimator_name=name, **columns)
-        check_features(synth, real.n_features, "the real data")
+        real, synth, _ = check_real_synthetic(
+            X_real, X_synth, "EmbeddingDisplay", id_column=id_column, time_column=time_column
+        )
         real_vectors, synth_vectors = _series_vectors(real, synth)
         if real_vectors.shape[1] < 2:
             raise ValueError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils.validation import check_features, check_sequences, time_mask
+from ..utils.validation import check_real_synthetic, time_mask
 
 
 def _autocorrelation(values, lengths, lag):
@@ -55,9 +55,7 @@ def moment_gaps(X_real, X_synth, *, lag=1):
     >>> round(gaps["mean_gap"], 2), round(gaps["std_gap"], 2)
     (1.0, 0.0)
     """
-    real, _ = check_sequences(X_real, estimator_name="moment_gaps")
-    synth, _ = check_sequences(X_synth, estimator_name="moment_gaps")
-    check_features(synth, real.n_features, "the real data")
+    real, synth, _ = check_real_synthetic(X_real, X_synth, "moment_gaps")
     real_steps, synth_steps = real.valid_steps(), synth.valid_steps()
     scale = real_steps.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)

@@ -18,7 +18,7 @@ from torch import nn
 from ..nn import RecurrentNetwork
 from ..utils._random import draw_seed
 from ..utils._torch import resolve_device, seeded_torch
-from ..utils.validation import check_features, check_sequences, time_mask
+from ..utils.validation import check_real_synthetic, time_mask
 
 
 class _LastStepClassifier(nn.Module):
@@ -77,9 +77,7 @@ class _ArrayBatches:
 
 
 def _scaled_pair(X_real, X_synth, name, scale):
-    real, _ = check_sequences(X_real, estimator_name=name)
-    synth, _ = check_sequences(X_synth, estimator_name=name)
-    check_features(synth, real.n_features, "the real data")
+    real, synth, _ = check_real_synthetic(X_real, X_synth, name)
     if not scale:
         for data, which in ((real, "X_real"), (synth, "X_synth")):
             if np.nanmin(data.values) < 0 or np.nanmax(data.values) > 1:

@@ -10,6 +10,7 @@ from torch import nn
 
 from ..base import BaseSequenceSampler
 from ..base._neural import _WeightSelectionMixin
+from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
 from ..nn import (
     RecurrentNetwork,
     TrainingPhase,
@@ -168,15 +169,16 @@ class CRNNGANObjective(nn.Module):
             with torch.no_grad():
                 _, real_features = networks.discriminate(real, condition, features=True)
             _, fake_features = networks.discriminate(fake, condition, features=True)
-            loss = feature_matching_loss(real_features, fake_features, mask, condition)
+            loss = feature_matching_loss(real_features, fake_features, mask, batch.get("classes"))
         else:
             loss = bce_generator_loss(networks.discriminate(fake, condition), mask)
         if self.moment_weight:
-            loss = loss + self.moment_weight * moment_loss(real, fake, mask, condition)
+            moments = moment_loss(real, fake, mask, batch.get("classes"))
+            loss = loss + self.moment_weight * moments
         return loss
 
 
-class CRNNGANSampler(_WeightSelectionMixin, BaseSequenceSampler):
+class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequenceSampler):
     """Continuous recurrent GAN sampler (C-RNN-GAN) for (multivariate) time series.
 
     The generator is a stack of recurrent cells whose input at every step is a vector
@@ -240,6 +242,7 @@ class CRNNGANSampler(_WeightSelectionMixin, BaseSequenceSampler):
     {runtime_parameters}
     {reliability_parameters}
     {long_frame_parameters}
+    {static_parameters}
 
     Attributes
     ----------
@@ -304,6 +307,7 @@ class CRNNGANSampler(_WeightSelectionMixin, BaseSequenceSampler):
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
+        **STATIC_CONSTRAINTS,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
@@ -342,6 +346,8 @@ class CRNNGANSampler(_WeightSelectionMixin, BaseSequenceSampler):
         warm_start=False,
         id_column=None,
         time_column=None,
+        static_columns=None,
+        static_sampler=None,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -367,6 +373,8 @@ class CRNNGANSampler(_WeightSelectionMixin, BaseSequenceSampler):
         self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
+        self.static_columns = static_columns
+        self.static_sampler = static_sampler
 
     def _engine_params(self, n_features, n_classes):
         return {

@@ -57,9 +57,9 @@ class DenseGANObjective(RCGANObjective):
     def _score_mask(self, mask):
         return mask.new_ones(len(mask), 1)
 
-    def _moments(self, real, fake, mask, condition):
+    def _moments(self, real, fake, mask, classes):
         # every encoded value as a step of one feature: its own masked mean and spread
-        return moment_loss(real.unsqueeze(2), fake.unsqueeze(2), mask, condition)
+        return moment_loss(real.unsqueeze(2), fake.unsqueeze(2), mask, classes)
 
 
 class DenseGANSampler(_GANLossMixin, BaseTabularSampler):

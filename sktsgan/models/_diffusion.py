@@ -12,6 +12,7 @@ from torch import nn
 
 from ..base import BaseSequenceSampler
 from ..base._neural import _WeightSelectionMixin
+from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
 from ..nn import TrainingPhase, masked_mean
 
 # DDIM steps of the samples that the engine's diversity and fidelity checks draw during
@@ -275,7 +276,7 @@ class DiffusionObjective(nn.Module):
         return losses
 
 
-class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
+class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequenceSampler):
     """Denoising-diffusion sampler for (multivariate) time series.
 
     Training adds Gaussian noise to the (scaled) training series at a random step of a
@@ -342,6 +343,7 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
     {runtime_parameters}
     {reliability_parameters}
     {long_frame_parameters}
+    {static_parameters}
 
     Attributes
     ----------
@@ -390,6 +392,7 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
+        **STATIC_CONSTRAINTS,
         "denoiser": [StrOptions({"transformer", "tcn"})],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
@@ -431,6 +434,8 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         warm_start=False,
         id_column=None,
         time_column=None,
+        static_columns=None,
+        static_sampler=None,
     ):
         self.denoiser = denoiser
         self.hidden_size = hidden_size
@@ -457,6 +462,8 @@ class DiffusionSampler(_WeightSelectionMixin, BaseSequenceSampler):
         self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
+        self.static_columns = static_columns
+        self.static_sampler = static_sampler
 
     @property
     def patch_size_(self):

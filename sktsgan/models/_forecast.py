@@ -639,7 +639,7 @@ class LSTMForecastGAN(BaseSequenceSampler):
 
     # -- sampling whole series -------------------------------------------------------
 
-    def _generate(self, n, codes, *, seed):
+    def _generate(self, n, codes, *, seed, static_rows=None):
         """Series of the training length, rolled forward from real history windows."""
         rng = np.random.RandomState(seed)
         owners = self._seed_owners

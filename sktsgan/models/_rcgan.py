@@ -10,6 +10,7 @@ from torch import nn
 
 from ..base import BaseSequenceSampler
 from ..base._neural import _WeightSelectionMixin
+from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
 from ..nn import RecurrentNetwork, moment_loss, with_condition
 from ._gan import (
     DIVERGENCE_ADVICE,
@@ -84,7 +85,8 @@ class RCGANObjective(nn.Module):
         fake = self._fake(networks, real, mask, condition)
         loss = generator_loss(self.loss, networks.discriminate(fake, condition), scored)
         if self.moment_weight:
-            loss = loss + self.moment_weight * self._moments(real, fake, mask, condition)
+            classes = batch.get("classes")
+            loss = loss + self.moment_weight * self._moments(real, fake, mask, classes)
         return loss
 
     # Hooks a GAN over other shapes overrides (the tabular DenseGAN).
@@ -97,8 +99,8 @@ class RCGANObjective(nn.Module):
         """Which discriminator scores count: one per valid step."""
         return mask
 
-    def _moments(self, real, fake, mask, condition):
-        return moment_loss(real, fake, mask, condition)
+    def _moments(self, real, fake, mask, classes):
+        return moment_loss(real, fake, mask, classes)
 
 
 class _GANLossMixin:
@@ -126,7 +128,9 @@ class _GANLossMixin:
         return [adversarial_phase(self.loss, self.n_critic, self.n_epochs)]
 
 
-class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
+class RCGANSampler(
+    _StaticAttributesMixin, _GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler
+):
     """Recurrent conditional GAN sampler for (multivariate) time series.
 
     The generator is a recurrent network that reads one latent vector per time step
@@ -173,6 +177,7 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
     {runtime_parameters}
     {reliability_parameters}
     {long_frame_parameters}
+    {static_parameters}
 
     Attributes
     ----------
@@ -221,6 +226,7 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
+        **STATIC_CONSTRAINTS,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
@@ -257,6 +263,8 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
         warm_start=False,
         id_column=None,
         time_column=None,
+        static_columns=None,
+        static_sampler=None,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -282,6 +290,8 @@ class RCGANSampler(_GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler):
         self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
+        self.static_columns = static_columns
+        self.static_sampler = static_sampler
 
     def _engine_params(self, n_features, n_classes):
         return {

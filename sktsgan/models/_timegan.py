@@ -15,6 +15,7 @@ from torch.nn import functional as F
 
 from ..base import BaseSequenceSampler
 from ..base._neural import _WeightSelectionMixin
+from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
 from ..nn import (
     RecurrentNetwork,
     TrainingPhase,
@@ -187,7 +188,7 @@ class TimeGANObjective(nn.Module):
         direct = bce_generator_loss(direct_logits, mask)
         supervised = _masked_mse(latent[:, 1:], predicted[:, :-1], mask[:, 1:])
         synthetic = networks.recovery(fake) * steps
-        moments = moment_loss(x, synthetic, mask, condition)
+        moments = moment_loss(x, synthetic, mask, batch.get("classes"))
         return (
             adversarial
             + self.gamma * direct
@@ -200,7 +201,9 @@ def _repeat(condition, times):
     return None if condition is None else condition.repeat(times, 1)
 
 
-class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSampler):
+class TimeGANSampler(
+    TransformerMixin, _StaticAttributesMixin, _WeightSelectionMixin, BaseSequenceSampler
+):
     """Time-series GAN sampler: adversarial training in a learned latent space.
 
     TimeGAN (Yoon, Jarrett and van der Schaar, 2019) trains five recurrent networks in
@@ -269,6 +272,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
     {runtime_parameters}
     {reliability_parameters}
     {long_frame_parameters}
+    {static_parameters}
 
     Attributes
     ----------
@@ -310,6 +314,7 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
+        **STATIC_CONSTRAINTS,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
@@ -355,6 +360,8 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         warm_start=False,
         id_column=None,
         time_column=None,
+        static_columns=None,
+        static_sampler=None,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -383,6 +390,8 @@ class TimeGANSampler(TransformerMixin, _WeightSelectionMixin, BaseSequenceSample
         self.warm_start = warm_start
         self.id_column = id_column
         self.time_column = time_column
+        self.static_columns = static_columns
+        self.static_sampler = static_sampler
 
     def _engine_params(self, n_features, n_classes):
         return {

@@ -853,7 +853,7 @@ class AdversarialNet(NeuralNet):
                 else:
                     real, mask = batch["x"], batch.get("mask")
                     fake = module.generate(len(real), real.shape[1], condition)
-                return diversity_ratio(real, fake, mask, condition).item()
+                return diversity_ratio(real, fake, mask, batch.get("classes")).item()
         finally:
             module.train(was_training)
 

@@ -181,9 +181,10 @@ def fidelity_gap(module, tensors, index):
     x = tensors["x"][index]
     mask = tensors.get("mask")
     mask = None if mask is None or x.dim() == 2 else mask[index]
-    condition = tensors.get("condition")
+    condition, classes = (tensors.get(key) for key in ("condition", "classes"))
     condition = None if condition is None else condition[index]
-    real = neighbour_features(x, mask, condition)
+    classes = None if classes is None else classes[index]
+    real = neighbour_features(x, mask, classes)
     n_rounds = max(1, math.ceil(_MIN_COMPARED / len(x)))
     total = 0.0
     for _ in range(n_rounds):
@@ -191,6 +192,6 @@ def fidelity_gap(module, tensors, index):
             fake = module.generate(len(x), x.shape[1], condition)
         else:
             fake = module.generate(len(x), condition)
-        total += float(nearest_neighbour_accuracy(real, neighbour_features(fake, mask, condition)))
+        total += float(nearest_neighbour_accuracy(real, neighbour_features(fake, mask, classes)))
     n_classified = 2 * len(x) * n_rounds
     return abs(total / n_rounds - 0.5), 0.5 / math.sqrt(n_classified)

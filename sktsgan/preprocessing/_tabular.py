@@ -368,12 +368,26 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         out = np.zeros((len(frame), self._width))
         if self.numeric_columns_:
             scaled = self._scaler.transform(self._numeric_values(frame))
+            scaled[:, self._rounding_constant()] = 0.0
             for j, column in enumerate(self.numeric_columns_):
                 out[:, self._starts[column]] = scaled[:, j]
         for column in self.categorical_columns_:
             codes = self._codes(self._column(frame, column), column)
             out[np.arange(len(frame)), self._starts[column] + codes] = 1.0
         return out
+
+    def _rounding_constant(self):
+        """Numeric columns that standard scaling left unscaled as constant.
+
+        ``StandardScaler`` treats a column whose spread is rounding noise next to its
+        magnitude as constant and leaves its scale at 1, so ``x - mean`` comes out
+        unscaled: for values near 1e50 that is rounding noise of 1e34, which overflows
+        the float32 networks. Such a column carries nothing; it encodes as 0.
+        """
+        scaler = self._scaler
+        if self.numeric_scaling != "standard":
+            return np.zeros(len(self.numeric_columns_), dtype=bool)
+        return (scaler.scale_ == 1.0) & (np.sqrt(scaler.var_) != 1.0)
 
     def inverse_transform(self, Z, random_state=None):
         """Decode vectors into rows in the columns, units and dtypes seen in ``fit``.

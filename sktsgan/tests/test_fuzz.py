@@ -28,6 +28,7 @@ from sktsgan import (
     LSTMForecastGAN,
     RCGANSampler,
     TimeGANSampler,
+    VAESampler,
 )
 from sktsgan.augment import (
     AugmentedClassifier,
@@ -518,6 +519,100 @@ def test_long_frame_round_trip(name, frame, n, with_time):
     features = ["a", "b"]
     low, high = frame[features].min(), frame[features].max()
     assert ((samples[features] >= low) & (samples[features] <= high)).all().all()
+
+
+# -- static attributes ------------------------------------------------------------------
+
+
+def static_model(name="RCGANSampler"):
+    """A fast sampler whose attribute model trains one tiny epoch."""
+    return SAMPLERS[name]().set_params(
+        static_sampler=VAESampler(hidden_size=2, latent_dim=1, n_epochs=1, random_state=0)
+    )
+
+
+def assert_static_round_trip(table, static_new, n):
+    """Generated attributes: the training container, columns and dtypes; values learnt."""
+    if not isinstance(table, pd.DataFrame):
+        assert isinstance(static_new, np.ndarray) and static_new.shape[0] == n
+        return
+    assert isinstance(static_new, pd.DataFrame) and len(static_new) == n
+    assert list(static_new.columns) == list(table.columns)
+    assert static_new.dtypes.tolist() == table.dtypes.tolist()
+    for j in range(table.shape[1]):
+        real, drawn = table.iloc[:, j], static_new.iloc[:, j]
+        if pd.api.types.is_float_dtype(real.dtype) or pd.api.types.is_integer_dtype(real.dtype):
+            if real.notna().all() and drawn.notna().all():
+                assert drawn.between(real.min(), real.max()).all()
+        else:
+            assert set(drawn.dropna().tolist()) <= set(real.dropna().tolist())
+
+
+@pytest.mark.parametrize("name", ["RCGANSampler", "DiffusionSampler"])
+@FUZZ
+@given(X=valid_series(min_series=2), table=st.one_of(frames(), hnp.arrays(float, (3, 2))))
+def test_static_tables_fit_or_refuse(name, X, table):
+    sampler = static_model(name)
+    fitted = outcome(lambda: sampler.fit(X, static=table))
+    if fitted is None:
+        return
+    assert len(table) == len(X)
+    samples, static_new = outcome(lambda: fitted.sample(3, random_state=0), must_work=True)
+    assert_round_trip(X, samples, 3)
+    assert_static_round_trip(table, static_new, 3)
+
+
+@st.composite
+def static_requests(draw):
+    """What a user may pass as sample(static=...): dicts, frames, arrays, odd values."""
+    level = draw(st.one_of(st.floats(allow_nan=True), st.integers(-5, 5), st.text(max_size=2)))
+    kind = draw(st.one_of(st.sampled_from(["a", "b", "c"]), st.none(), st.integers(0, 1)))
+    shape = draw(st.sampled_from(["dict", "frame", "array", "wrong columns", "rows"]))
+    if shape == "dict":
+        return {"level": level, "kind": kind}
+    if shape == "frame":
+        return pd.DataFrame({"level": [level] * 2, "kind": [kind] * 2})
+    if shape == "array":
+        return np.array([[level, kind]], dtype=object)
+    if shape == "wrong columns":
+        return {"kind": kind}
+    return pd.DataFrame({"level": [level] * 3, "kind": [kind] * 3})
+
+
+@FUZZ
+@given(request=static_requests(), n=st.integers(1, 3))
+def test_requested_static_works_or_refuses(request, n):
+    rng = np.random.RandomState(0)
+    table = pd.DataFrame({"level": rng.uniform(-1, 1, 6), "kind": ["a", "b"] * 3})
+    sampler = static_model().fit(rng.normal(size=(6, 4, 1)), static=table)
+    result = outcome(lambda: sampler.sample(n, static=request, random_state=0))
+    if result is None:
+        return
+    samples, static_new = result
+    assert samples.shape == (n, 4, 1) and len(static_new) == n
+    assert static_new["level"].between(-1, 1).all()
+    assert set(static_new["kind"]) <= {"a", "b"}
+
+
+@FUZZ
+@given(frame=valid_long_frames(), varying=st.booleans(), n=st.integers(1, 3))
+def test_long_frame_static_columns(frame, varying, n):
+    codes = frame["id"].to_numpy()
+    frame = frame.assign(site=np.where(codes % 2 == 0, "north", "south"), size=codes * 1.5)
+    if varying:
+        frame.iloc[0, frame.columns.get_loc("size")] = -7.0
+    sampler = static_model().set_params(
+        id_column="id", time_column="t", static_columns=["site", "size"]
+    )
+    varies = varying and frame["size"].groupby(frame["id"]).nunique().max() > 1
+    fitted = outcome(lambda: sampler.fit(frame), must_work=not varies)
+    if varies:
+        assert fitted is None
+        return
+    samples = outcome(lambda: fitted.sample(n, random_state=0), must_work=True)
+    assert list(samples.columns) == list(frame.columns)
+    assert (samples.groupby("id")[["site", "size"]].nunique() == 1).all().all()
+    assert set(samples["site"]) <= {"north", "south"}
 
 
 def label_sets():

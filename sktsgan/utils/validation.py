@@ -197,6 +197,45 @@ def check_table(X, *, estimator_name="The sampler", min_rows=2):
     return TableData(X.reset_index(drop=True)), fmt
 
 
+def check_real_synthetic(X_real, X_synth, estimator_name, *, id_column=None, time_column=None):
+    """Read a real and a synthetic data set that a metric or display compares.
+
+    Parameters
+    ----------
+    X_real, X_synth : array-like or DataFrame
+        Series in any format :func:`check_sequences` reads.
+    estimator_name : str
+        The caller's name, used in error messages.
+    id_column, time_column : str, default=None
+        Columns of long DataFrames, as in :func:`check_sequences`.
+
+    Returns
+    -------
+    real, synth : SequenceData
+        The checked data sets, with the same number of features.
+    real_format : InputFormat
+        The real data's container, to name its features.
+
+    Raises
+    ------
+    ValueError
+        If either is not valid series data, or their numbers of features differ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.utils.validation import check_real_synthetic
+    >>> real, synth, _ = check_real_synthetic(np.zeros((3, 5, 2)), np.ones((4, 5, 2)), "demo")
+    >>> real.n_series, synth.n_series
+    (3, 4)
+    """
+    columns = {"id_column": id_column, "time_column": time_column}
+    real, real_format = check_sequences(X_real, estimator_name=estimator_name, **columns)
+    synth, _ = check_sequences(X_synth, estimator_name=estimator_name, **columns)
+    check_features(synth, real.n_features, "the real data")
+    return real, synth, real_format
+
+
 def check_features(data, n_features, estimator_name="The sampler"):
     """Check that ``data`` has the number of features the estimator was fitted with.
 

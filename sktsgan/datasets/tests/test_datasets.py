@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sktsgan.datasets import load_energy, load_stocks, load_trace, make_sines, make_waves
+from sktsgan.datasets import (
+    load_energy,
+    load_stocks,
+    load_trace,
+    make_attributed_sines,
+    make_sines,
+    make_waves,
+)
 from sktsgan.datasets._loaders import _REPO_DATA, ENERGY_COLUMNS, STOCK_COLUMNS
 
 REPO_STOCKS = None if _REPO_DATA is None else _REPO_DATA / "stock_data.csv"
@@ -150,6 +157,30 @@ def test_make_waves_bad_arguments(kwargs, match):
 
 # --------------------------------------------------------------------- load_stocks
 @needs_stock_file
+def test_make_attributed_sines_follows_its_attributes():
+    X, static = make_attributed_sines(300, n_timesteps=32, noise=0.0, random_state=0)
+    assert X.shape == (300, 32, 1) and list(static.columns) == ["cycles", "trend"]
+    assert static["cycles"].between(1, 4).all()
+    assert list(static["trend"].cat.categories) == ["falling", "flat", "rising"]
+    # without noise the series is the formula: its sine part has the attribute's period
+    t = np.arange(32)
+    rise = static["trend"].map({"falling": -1.0, "flat": 0.0, "rising": 1.0}).to_numpy(float)
+    wave = X[:, :, 0] - rise[:, None] * t / 31
+    assert np.abs(wave).max() <= 1 + 1e-12
+    spectrum = np.abs(np.fft.rfft(wave, n=64 * 32, axis=1))
+    recovered = np.argmax(spectrum, axis=1) * 32 / (64 * 32)
+    assert np.corrcoef(recovered, static["cycles"])[0, 1] > 0.99
+    again, static_again = make_attributed_sines(300, n_timesteps=32, noise=0.0, random_state=0)
+    np.testing.assert_array_equal(X, again)
+    pd.testing.assert_frame_equal(static, static_again)
+
+
+@pytest.mark.parametrize("kwargs", [{"n_timesteps": 3}, {"noise": -1.0}, {"n_samples": 0}])
+def test_make_attributed_sines_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        make_attributed_sines(**kwargs)
+
+
 def test_load_stocks_frame():
     frame = load_stocks()
     assert isinstance(frame, pd.DataFrame)
@@ -321,7 +352,15 @@ def test_public_names():
     import sktsgan.datasets
 
     assert sorted(sktsgan.datasets.__all__) == sorted(
-        ["load_energy", "load_stocks", "load_trace", "make_sines", "make_waves", "sliding_windows"]
+        [
+            "load_energy",
+            "load_stocks",
+            "load_trace",
+            "make_attributed_sines",
+            "make_sines",
+            "make_waves",
+            "sliding_windows",
+        ]
     )
     assert Path(sktsgan.datasets.__file__).parent.joinpath("data", "README.md").is_file()
 

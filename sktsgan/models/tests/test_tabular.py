@@ -341,3 +341,20 @@ def test_transform_of_an_array_fitted_vae_refuses_duplicated_names():
     vae = clone(TINY[1]).fit(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="duplicated column names"):
         vae.transform(pd.DataFrame(np.zeros((2, 2)), columns=[None, None]))
+
+
+def test_a_column_constant_up_to_rounding_encodes_as_zero_and_trains():
+    # StandardScaler leaves such a column unscaled: x - mean is rounding noise of 1e34,
+    # which overflowed the float32 networks (found by fuzzing the static attributes)
+    rng = np.random.RandomState(0)
+    huge = 1.33589695e50 * (1 + 1e-16 * rng.randint(-2, 3, 40))
+    assert np.ptp(huge) > 0
+    table = pd.DataFrame({"huge": huge, "x": rng.normal(size=40)})
+    encoder = TabularEncoder().fit(table)
+    Z = encoder.transform(table)
+    assert (Z[:, 0] == 0).all() and np.abs(Z[:, 1]).max() < 10
+    restored = encoder.inverse_transform(Z)
+    np.testing.assert_allclose(restored["huge"], huge, rtol=1e-15)
+    np.testing.assert_allclose(restored["x"], table["x"])
+    samples = VAESampler(hidden_size=4, n_epochs=2, random_state=0).fit(table).sample(5)
+    assert np.isfinite(samples.to_numpy()).all()
