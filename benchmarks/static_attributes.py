@@ -152,7 +152,7 @@ def main(argv=None):
     parser.add_argument("--n-timesteps", type=int, default=24)
     parser.add_argument("--n-grid", type=int, default=40, help="cycles asked for, per trend")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     set_threads(args.threads)

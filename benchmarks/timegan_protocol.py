@@ -274,6 +274,7 @@ def main(argv=None):
     parser.add_argument(
         "--set",
         nargs="+",
+        action="extend",  # a second --set adds to the first instead of replacing it
         default=[],
         metavar="NAME=VALUE",
         help="sampler parameters to override, values as Python literals (pretrain_epochs=5)",

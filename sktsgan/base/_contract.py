@@ -76,6 +76,9 @@ class _SamplerMixin:
 
     # fewest training series accepted
     _min_series = 2
+    # whether a long DataFrame's category, object and string columns are read as
+    # categorical channels (learned as one-hot blocks) instead of refused
+    _categorical_channels = False
     # how a fit with class labels is called, for messages
     _fit_with_labels = "fit(X, y)"
 
@@ -255,6 +258,7 @@ class _SamplerMixin:
             time_column=self.time_column,
             estimator_name=name,
             min_series=self._min_series,
+            allow_categorical=self._categorical_channels,
         )
         labels = check_labels(y, data.n_series, estimator_name=name) if y is not None else None
         return data, input_format, labels

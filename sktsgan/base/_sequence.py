@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.preprocessing import MinMaxScaler
 
+from ..utils._channels import channel_blocks, decode_channels, encode_channels, numeric_channels
 from ..utils._random import draw_seed
 from ..utils._scaling import fit_series_scaler, scale_series, unscale_series
 from ..utils.validation import sample_dtype, time_mask
@@ -22,6 +24,13 @@ class BaseSequenceSampler(BaseNeuralSampler):
     valid steps; generated series are mapped back to original units, within the
     training range of each feature. Subclasses' modules provide
     ``generate(n, n_timesteps, condition)``.
+
+    A subclass that sets ``_categorical_channels = True`` also reads the category,
+    object and string columns of a long DataFrame as categorical channels: ``scaler_``
+    then learns the numeric channels only (None if there are none), each categorical
+    channel enters the networks as a one-hot block (``_channel_blocks``, which the
+    model passes to its networks as ``blocks``) and a generated block becomes its most
+    likely level.
     """
 
     # Generate about this many time steps per chunk: memory stays flat for any ``n``.
@@ -31,14 +40,32 @@ class BaseSequenceSampler(BaseNeuralSampler):
 
     def _encode_training_data(self, data, labels, device):
         """Fit ``scaler_``; the scaled series ``x`` and the ``mask`` of valid steps."""
-        self.scaler_ = fit_series_scaler(data)
+        categories = self._categories()
+        if categories:
+            # the scaler learns the numeric channels; each categorical one is a one-hot
+            # block, which the networks generate through a softmax
+            self._channel_blocks = channel_blocks(data.n_features, categories)
+            numeric = numeric_channels(data.n_features, categories)
+            steps = data.valid_steps()[:, numeric]
+            self.scaler_ = MinMaxScaler().fit(steps) if numeric else None
+        else:
+            self._channel_blocks = None
+            self.scaler_ = fit_series_scaler(data)
         return self._scaled_tensors(data, labels, device)
+
+    def _categories(self):
+        """``{channel: levels}`` of the categorical channels of the training data."""
+        return getattr(self._input_format, "categories", None) or {}
 
     def _scaled_tensors(self, data, labels, device):
         """The training tensors, once ``scaler_`` is fitted (a model may cut them else)."""
         # straight into float32: the only full copy of the data that fit holds is the
         # training tensor itself
-        scaled = scale_series(self.scaler_, data.values, data.lengths)
+        categories = self._categories()
+        if categories:
+            scaled = encode_channels(self.scaler_, data.values, data.lengths, categories)
+        else:
+            scaled = scale_series(self.scaler_, data.values, data.lengths)
         mask = time_mask(data.lengths, data.n_timesteps)
         return {
             "x": torch.from_numpy(scaled).to(device),
@@ -66,7 +93,12 @@ class BaseSequenceSampler(BaseNeuralSampler):
             ),
             static_rows,
         )  # fmt: skip
+        categories = self._categories()
         for start, stop, scaled in chunks:
             # in the output dtype: float32 arithmetic would cut float64 data to 7 digits
-            out[start:stop] = unscale_series(self.scaler_, scaled.astype(out.dtype, copy=False))
+            scaled = scaled.astype(out.dtype, copy=False)
+            if categories:
+                out[start:stop] = decode_channels(self.scaler_, scaled, categories, d)
+            else:
+                out[start:stop] = unscale_series(self.scaler_, scaled)
         return out

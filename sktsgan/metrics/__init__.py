@@ -1,6 +1,7 @@
 """Measures and pictures of synthetic data quality."""
 
 from ._candlestick_display import CandlestickDisplay
+from ._conditional import categorical_channel_fidelity, conditional_discriminative_score
 from ._display import SeriesComparisonDisplay
 from ._downstream import augmentation_gain, trtr_score, tstr_score
 from ._embedding_display import EmbeddingDisplay
@@ -22,7 +23,9 @@ __all__ = [
     "LossCurveDisplay",
     "SeriesComparisonDisplay",
     "augmentation_gain",
+    "categorical_channel_fidelity",
     "column_fidelity",
+    "conditional_discriminative_score",
     "correlation_gap",
     "crps_ensemble",
     "discriminative_score",

@@ -389,6 +389,8 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
     (5, 12, 2)
     """
 
+    _categorical_channels = True
+
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,

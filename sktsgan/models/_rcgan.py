@@ -26,7 +26,9 @@ from ._gan import (
 class RCGANNetworks(nn.Module):
     """RCGAN's generator and per-step discriminator, both seeing the condition."""
 
-    def __init__(self, n_features, n_classes, hidden_size, num_layers, latent_dim, cell):
+    def __init__(
+        self, n_features, n_classes, hidden_size, num_layers, latent_dim, cell, blocks=None
+    ):
         super().__init__()
         self.latent_dim = latent_dim
         self.generator = RecurrentNetwork(
@@ -36,6 +38,7 @@ class RCGANNetworks(nn.Module):
             num_layers=num_layers,
             cell=cell,
             output_activation="sigmoid",
+            output_blocks=blocks,
         )
         self.discriminator = RecurrentNetwork(
             n_features + n_classes, hidden_size, 1, num_layers=num_layers, cell=cell
@@ -223,6 +226,8 @@ class RCGANSampler(
     ((4, 16, 1), ['sine', 'sine', 'sine', 'sine'])
     """
 
+    _categorical_channels = True
+
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
@@ -298,6 +303,7 @@ class RCGANSampler(
             "module": RCGANNetworks,
             "module__n_features": n_features,
             "module__n_classes": n_classes,
+            "module__blocks": getattr(self, "_channel_blocks", None),
             "module__hidden_size": self.hidden_size,
             "module__num_layers": self.num_layers,
             "module__latent_dim": self.latent_dim,

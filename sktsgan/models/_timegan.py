@@ -40,11 +40,13 @@ class TimeGANNetworks(nn.Module):
     joins the inputs of generator, supervisor and discriminator.
     """
 
-    def __init__(self, n_features, n_classes, hidden_size, num_layers, latent_dim, cell):
+    def __init__(
+        self, n_features, n_classes, hidden_size, num_layers, latent_dim, cell, blocks=None
+    ):
         super().__init__()
         self.latent_dim = latent_dim
 
-        def rnn(n_in, n_out, layers, activation="sigmoid"):
+        def rnn(n_in, n_out, layers, activation="sigmoid", blocks=None):
             return RecurrentNetwork(
                 n_in,
                 hidden_size,
@@ -52,10 +54,12 @@ class TimeGANNetworks(nn.Module):
                 num_layers=layers,
                 cell=cell,
                 output_activation=activation,
+                output_blocks=blocks,
             )
 
         self.embedder = rnn(n_features, hidden_size, num_layers)
-        self.recovery = rnn(hidden_size, n_features, num_layers)
+        # a categorical channel comes out of the recovery as the probabilities of its levels
+        self.recovery = rnn(hidden_size, n_features, num_layers, blocks=blocks)
         self.generator = rnn(latent_dim + n_classes, hidden_size, num_layers)
         # one layer fewer, as in the paper's code
         self.supervisor = rnn(hidden_size + n_classes, hidden_size, max(1, num_layers - 1))
@@ -311,6 +315,8 @@ class TimeGANSampler(
     (64, 16)
     """
 
+    _categorical_channels = True
+
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
@@ -398,6 +404,7 @@ class TimeGANSampler(
             "module": TimeGANNetworks,
             "module__n_features": n_features,
             "module__n_classes": n_classes,
+            "module__blocks": getattr(self, "_channel_blocks", None),
             "module__hidden_size": self.hidden_size,
             "module__num_layers": self.num_layers,
             "module__latent_dim": self.latent_dim or n_features,
@@ -536,6 +543,12 @@ class TimeGANSampler(
 
     def _read_series(self, X):
         check_is_fitted(self, "engine_")
+        if self._categories():
+            raise ValueError(
+                "transform does not read series with categorical channels yet; fit "
+                "TimeGANSampler on numeric channels (or one-hot columns) to use its "
+                "latent features."
+            )
         return check_fitted_sequences(self, X)[0]
 
     def _latent_chunks(self, data):

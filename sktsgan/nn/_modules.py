@@ -34,6 +34,11 @@ class RecurrentNetwork(nn.Module):
         Read the sequence both ways; the read-out sees both directions.
     output_activation : {None, "sigmoid", "tanh"}, default=None
         Activation after the read-out.
+    output_blocks : sequence of (str, int), default=None
+        ``(kind, width)`` pieces of the output (see :func:`softmax_blocks`): each
+        ``"softmax"`` block gets a softmax instead of ``output_activation`` (the
+        probabilities of a categorical channel's levels). None: every output gets
+        ``output_activation``.
 
     Examples
     --------
@@ -54,6 +59,7 @@ class RecurrentNetwork(nn.Module):
         cell="lstm",
         bidirectional=False,
         output_activation=None,
+        output_blocks=None,
     ):
         super().__init__()
         self.rnn = _CELLS[cell](
@@ -65,6 +71,8 @@ class RecurrentNetwork(nn.Module):
         )
         self.readout = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
         self.activation = _ACTIVATIONS[output_activation]()
+        if output_blocks is not None and any(kind == "softmax" for kind, _ in output_blocks):
+            self.activation = _BlockActivation(output_blocks, self.activation)
 
     def forward(self, x):
         """Read out every step of the last recurrent layer.
@@ -221,6 +229,26 @@ def softmax_blocks(x, blocks):
         [p.softmax(dim=-1) if kind == "softmax" else p for p, (kind, _) in zip(pieces, blocks)],
         dim=-1,
     )
+
+
+class _BlockActivation(nn.Module):
+    """``activation`` on the numeric blocks of the last axis, softmax on the others."""
+
+    def __init__(self, blocks, activation):
+        super().__init__()
+        self.blocks = tuple(blocks)
+        self.widths = [width for _, width in self.blocks]
+        self.activation = activation
+
+    def forward(self, x):
+        pieces = torch.split(x, self.widths, dim=-1)
+        return torch.cat(
+            [
+                p.softmax(dim=-1) if kind == "softmax" else self.activation(p)
+                for p, (kind, _) in zip(pieces, self.blocks)
+            ],
+            dim=-1,
+        )
 
 
 class RowGenerator(nn.Module):

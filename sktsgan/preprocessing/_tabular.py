@@ -18,33 +18,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._formats import _cast, _frame
+from ..utils._formats import _cast, _frame, is_categorical_dtype
 from ..utils._formats import _check_columns as _refuse_duplicated_columns
 
 __all__ = ["TabularEncoder", "check_table_pair", "is_categorical_dtype", "resolve_categorical"]
 
 # Standard scaling squares the values: beyond about 1e154 their variance overflows float64.
 _MAX_STANDARD_MAGNITUDE = 1e150
-
-
-def is_categorical_dtype(dtype):
-    """Whether a column of this dtype is read as categorical when none are named.
-
-    ``category``, ``object``, ``bool`` (numpy or pandas) and pandas ``string`` are.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sktsgan.preprocessing._tabular import is_categorical_dtype
-    >>> is_categorical_dtype(np.dtype(bool)), is_categorical_dtype(np.dtype("int64"))
-    (True, False)
-    """
-    return (
-        isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_object_dtype(dtype)
-        or pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_string_dtype(dtype)
-    )
 
 
 def resolve_categorical(frame, categorical_columns):

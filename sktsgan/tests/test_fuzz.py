@@ -615,6 +615,35 @@ def test_long_frame_static_columns(frame, varying, n):
     assert set(samples["site"]) <= {"north", "south"}
 
 
+@pytest.mark.parametrize("name", ["RCGANSampler", "TimeGANSampler", "CRNNGANSampler"])
+@FUZZ
+@given(
+    frame=valid_long_frames(),
+    levels=st.lists(
+        st.one_of(st.text(max_size=2), st.none(), st.integers(0, 3), st.booleans()),
+        min_size=1,
+        max_size=4,
+    ),
+    dtype=st.sampled_from(["object", "category", "str"]),
+    n=st.integers(1, 3),
+)
+def test_categorical_channels_work_or_refuse(name, frame, levels, dtype, n):
+    values = [levels[i % len(levels)] for i in range(len(frame))]
+    try:
+        frame = frame.assign(state=pd.Series(values, index=frame.index).astype(dtype))
+    except (TypeError, ValueError):
+        assume(False)  # pandas cannot hold these levels in this dtype
+    sampler = SAMPLERS[name]().set_params(id_column="id", time_column="t")
+    fitted = outcome(lambda: sampler.fit(frame))
+    if fitted is None:
+        return
+    assert name != "CRNNGANSampler"  # it learns numeric channels only
+    samples = outcome(lambda: fitted.sample(n, random_state=0), must_work=True)
+    assert list(samples.columns) == list(frame.columns)
+    assert samples["state"].dtype == frame["state"].dtype
+    assert set(samples["state"].tolist()) <= set(frame["state"].dropna().tolist())
+
+
 def label_sets():
     return st.one_of(
         st.none(),

@@ -117,6 +117,9 @@ class InputFormat:
         (None: step numbers 0, 1, ...).
     univariate_items : bool, default=False
         Whether the items of list input were 1-D; samples then come back 1-D too.
+    categories : dict, default=None
+        For a long DataFrame read with categorical channels: ``{channel position:
+        levels}``; the values of such a channel are the integer codes of its levels.
     """
 
     kind: str  # "array", "padded", "list", "tabular", "frame" or "long_frame"
@@ -126,6 +129,7 @@ class InputFormat:
     time_column: Any = None
     time_values: np.ndarray | None = None  # time stamps of the longest training series
     univariate_items: bool = False  # list input whose items were 1-D
+    categories: dict | None = None  # {channel position: levels} of categorical channels
 
 
 @dataclass(frozen=True)

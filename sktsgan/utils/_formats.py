@@ -215,7 +215,59 @@ def _read_wide_frame(frame):
     return SequenceData(values, lengths), fmt
 
 
-def _read_long_frame(frame, id_column, time_column):
+def is_categorical_dtype(dtype):
+    """Whether a column of this dtype is read as categorical when none are named.
+
+    ``category``, ``object``, ``bool`` (numpy or pandas) and pandas ``string`` are.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.utils._formats import is_categorical_dtype
+    >>> is_categorical_dtype(np.dtype(bool)), is_categorical_dtype(np.dtype("int64"))
+    (True, False)
+    """
+    return (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    )
+
+
+def _channel_levels(column):
+    """The levels of a categorical channel, as an object array: a category dtype's own
+    order (those present), else sorted (or in order of appearance, for mixed types)."""
+    values = column.dropna()
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        present = set(values.unique().tolist())
+        levels = [c for c in column.dtype.categories.tolist() if c in present]
+    else:
+        levels = values.drop_duplicates().tolist()
+        try:
+            levels = sorted(levels)
+        except TypeError:
+            pass
+    out = np.empty(len(levels), dtype=object)
+    out[:] = levels
+    return out
+
+
+def _categorical_channels(features):
+    """``{position: levels}`` of the categorical (non-bool) channels of a long frame."""
+    categories = {}
+    for j, (column, dtype) in enumerate(features.dtypes.items()):
+        if is_categorical_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            if features[column].isna().any():
+                raise ValueError(
+                    f"The categorical channel {column!r} has missing values; give every "
+                    "step a level (for example a level of its own such as 'unknown')."
+                )
+            categories[j] = _channel_levels(features[column])
+    return categories
+
+
+def _read_long_frame(frame, id_column, time_column, allow_categorical=False):
     _check_columns(frame)
     for name, col in (("id_column", id_column), ("time_column", time_column)):
         if col is not None and col not in frame.columns:
@@ -225,7 +277,8 @@ def _read_long_frame(frame, id_column, time_column):
     features = frame.drop(columns=[c for c in (id_column, time_column) if c is not None])
     if features.shape[1] == 0:
         raise ValueError("X has no feature columns besides the id and time columns.")
-    _check_numeric_columns(features)
+    categories = _categorical_channels(features) if allow_categorical else {}
+    _check_numeric_columns(features.drop(columns=features.columns[list(categories)]))
     if len(frame) == 0:
         raise ValueError("X is an empty DataFrame (no rows); pass at least 2 series.")
     if frame[id_column].isna().any():
@@ -245,6 +298,12 @@ def _read_long_frame(frame, id_column, time_column):
         sort_keys = (np.arange(len(frame)), codes)
     rows = np.lexsort(sort_keys)
     codes = codes[rows]
+    dtypes = list(features.dtypes)
+    if categories:  # level codes, as floats beside the numeric channels
+        features = features.copy()
+        for j, levels in categories.items():
+            level_codes = pd.Index(levels).get_indexer(features.iloc[:, j])
+            features.isetitem(j, level_codes.astype(np.float64))
     raw = features.to_numpy(dtype=np.float64, na_value=np.nan)[rows]
     _check_finite(raw, where="X", padding_allowed=False)
     lengths = np.bincount(codes, minlength=len(order)).astype(np.int64)
@@ -263,11 +322,12 @@ def _read_long_frame(frame, id_column, time_column):
             time_values = reference
     fmt = InputFormat(
         "long_frame",
-        dtypes=list(features.dtypes),
+        dtypes=dtypes,
         columns=list(features.columns),
         id_column=id_column,
         time_column=time_column,
         time_values=time_values,
+        categories=categories or None,
     )
     data = SequenceData(values, lengths)
     return data, fmt
@@ -282,9 +342,23 @@ def _to_long_frame(values, lengths, fmt):
     columns = {fmt.id_column: ids}
     if fmt.time_column is not None:
         columns[fmt.time_column] = fmt.time_values[steps] if fmt.time_values is not None else steps
+    categories = getattr(fmt, "categories", None) or {}
     for j, (col, dt) in enumerate(zip(fmt.columns, fmt.dtypes)):
-        columns[col] = _cast(rows[:, j], dt)
+        if j in categories:
+            columns[col] = _levels_of(rows[:, j], categories[j], dt)
+        else:
+            columns[col] = _cast(rows[:, j], dt)
     return pd.DataFrame(columns)
+
+
+def _levels_of(codes, levels, dtype):
+    """Level codes (floats) as the channel's levels, in its training dtype."""
+    values = levels[codes.astype(np.int64)]
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical(values, dtype=dtype)
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return pd.array(values, dtype=dtype)
+    return pd.Series(values, dtype=dtype)  # object stays object: pandas would infer str
 
 
 def _check_columns(frame):
@@ -305,9 +379,11 @@ def _check_numeric_columns(frame):
     if bad:
         kinds = sorted({str(frame[c].dtype) for c in bad})
         raise TypeError(
-            f"Columns {bad} are not numeric (dtype {', '.join(kinds)}). The sequence samplers "
-            "learn numeric features only: encode these columns as numbers (e.g. "
-            "sklearn.preprocessing.OrdinalEncoder) or drop them."
+            f"Columns {bad} are not numeric (dtype {', '.join(kinds)}). This estimator "
+            "learns numeric features only: encode these columns as numbers (e.g. "
+            "sklearn.preprocessing.OrdinalEncoder) or drop them. RCGANSampler, "
+            "TimeGANSampler and DiffusionSampler learn the category, object and string "
+            "columns of a long DataFrame as categorical channels."
         )
 
 

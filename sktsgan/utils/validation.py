@@ -66,7 +66,13 @@ __all__ = [
 
 
 def check_sequences(
-    X, *, id_column=None, time_column=None, estimator_name="The sampler", min_series=2
+    X,
+    *,
+    id_column=None,
+    time_column=None,
+    estimator_name="The sampler",
+    min_series=2,
+    allow_categorical=False,
 ):
     """Check training data in any supported format and read it as padded series.
 
@@ -82,6 +88,10 @@ def check_sequences(
     min_series : int, default=2
         Fewest series accepted (a sampler needs two to learn a distribution; a
         forecaster can learn from the windows of one).
+    allow_categorical : bool, default=False
+        Read the category, object and string columns of a long DataFrame as
+        categorical channels: their values become level codes, and
+        ``input_format.categories`` keeps the levels. Otherwise they are refused.
 
     Returns
     -------
@@ -117,7 +127,7 @@ def check_sequences(
         )
     if isinstance(X, pd.DataFrame):
         if id_column is not None:
-            data, fmt = _read_long_frame(X, id_column, time_column)
+            data, fmt = _read_long_frame(X, id_column, time_column, allow_categorical)
         else:
             data, fmt = _read_wide_frame(X)
     elif id_column is not None:

@@ -1,6 +1,7 @@
 """The TimeGAN paper's post-hoc scores, checked against oracle synthetic sets."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sktsgan.datasets import make_sines
@@ -127,3 +128,31 @@ def test_discriminative_score_balances_sets_of_different_sizes(real, fresh_draw)
     many_real = np.concatenate([real, fresh_draw, real[::-1], fresh_draw[::-1]])
     few_copies = fresh_draw[:100]
     assert discriminative_score(many_real, few_copies, random_state=0, **FAST) < 0.15
+
+
+def test_conditional_discriminative_score_finds_the_level_that_is_wrong():
+    from sktsgan.metrics import conditional_discriminative_score
+
+    rng = np.random.RandomState(0)
+    levels = np.repeat(["weekday", "weekend", "rare"], [60, 60, 5])
+    real = list(make_sines(125, n_timesteps=8, n_features=2, random_state=0))  # a list too
+    synth = make_sines(125, n_timesteps=8, n_features=2, random_state=1)
+    weekend = levels == "weekend"
+    synth[weekend] = rng.uniform(size=synth[weekend].shape)  # weekends come out as noise
+    scores = conditional_discriminative_score(
+        real, levels, synth, levels, n_iterations=1000, random_state=0
+    )
+    assert set(scores) == {"weekday", "weekend"}  # "rare" has too few series
+    assert scores["weekend"] > 0.4 and scores["weekday"] < 0.25
+
+
+def test_conditional_discriminative_score_refuses_what_it_cannot_score():
+    from sktsgan.metrics import conditional_discriminative_score
+
+    X = np.zeros((10, 4, 1))
+    with pytest.raises(ValueError, match="levels_real has 9 levels but X_real has 10"):
+        conditional_discriminative_score(X, [0] * 9, X, [0] * 10)
+    with pytest.raises(ValueError, match="No level has 20 real"):
+        conditional_discriminative_score(X, [0] * 10, X, [0] * 10)
+    with pytest.raises(TypeError, match="is a DataFrame"):
+        conditional_discriminative_score(pd.DataFrame(np.zeros((10, 2))), [0] * 10, X, [0] * 10)
