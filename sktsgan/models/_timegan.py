@@ -25,6 +25,7 @@ from ..nn import (
     moment_loss,
     with_condition,
 )
+from ..utils._channels import encode_channels
 from ..utils._scaling import scale_series
 from ..utils._torch import pinned_threads
 from ..utils.validation import check_fitted_sequences, time_mask
@@ -543,12 +544,6 @@ class TimeGANSampler(
 
     def _read_series(self, X):
         check_is_fitted(self, "engine_")
-        if self._categories():
-            raise ValueError(
-                "transform does not read series with categorical channels yet; fit "
-                "TimeGANSampler on numeric channels (or one-hot columns) to use its "
-                "latent features."
-            )
         return check_fitted_sequences(self, X)[0]
 
     def _latent_chunks(self, data):
@@ -567,7 +562,12 @@ class TimeGANSampler(
                 stop = min(n, start + chunk)
                 values, lengths = data.values[start:stop], data.lengths[start:stop]
                 # padding set to 0, as in training
-                scaled = scale_series(self.scaler_, values, lengths, dtype=np.float64)
+                if self._categories():
+                    scaled = encode_channels(
+                        self.scaler_, values, lengths, self._categories(), dtype=np.float64
+                    )
+                else:
+                    scaled = scale_series(self.scaler_, values, lengths, dtype=np.float64)
                 x = torch.as_tensor(scaled, dtype=torch.float64, device=self.engine_.device)
                 latent = embedder(x).cpu().numpy()
                 yield start, stop, latent, lengths

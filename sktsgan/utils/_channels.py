@@ -11,11 +11,18 @@ categorical channel, and decode generated blocks back into level codes.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from ._containers import time_mask
 from ._scaling import scale_series, unscale_series
-from .validation import time_mask
 
-__all__ = ["channel_blocks", "decode_channels", "encode_channels", "numeric_channels"]
+__all__ = [
+    "align_levels",
+    "channel_blocks",
+    "decode_channels",
+    "encode_channels",
+    "numeric_channels",
+]
 
 
 def channel_blocks(n_features, categories):
@@ -155,3 +162,65 @@ def decode_channels(scaler, encoded, categories, n_features):
     if numeric:
         out[:, :, numeric] = unscale_series(scaler, encoded[:, :, numeric_columns])
     return out
+
+
+def align_levels(values, read_categories, fitted_categories, columns, estimator_name):
+    """Recode the categorical channels of newly read series by the levels of ``fit``.
+
+    The reader numbers a channel's levels by what the new data holds; the networks
+    learned the numbering of the training data. Returns ``values`` with every
+    categorical channel's codes replaced by the training codes of the same levels.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n, t, d)
+        Series as read; categorical channels hold the reader's codes (NaN on padding).
+    read_categories, fitted_categories : dict or None
+        ``{channel: levels}`` of the new data and of the training data.
+    columns : list
+        Channel names, for messages.
+    estimator_name : str
+        For messages.
+
+    Returns
+    -------
+    values : ndarray of shape (n, t, d)
+        A copy with the training codes.
+
+    Raises
+    ------
+    ValueError
+        If a channel is categorical in one and numeric in the other, or holds a level
+        unseen in training.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktsgan.utils._channels import align_levels
+    >>> values = np.array([[[0.0], [1.0]]])  # read as levels ["on", "standby"]
+    >>> align_levels(values, {0: np.array(["on", "standby"], dtype=object)},
+    ...              {0: np.array(["off", "on", "standby"], dtype=object)}, ["s"], "demo")
+    array([[[1.],
+            [2.]]])
+    """
+    read_categories, fitted_categories = read_categories or {}, fitted_categories or {}
+    if set(read_categories) != set(fitted_categories):
+        changed = sorted(set(read_categories) ^ set(fitted_categories))
+        names = [columns[j] for j in changed]
+        raise ValueError(
+            f"Channels {names} are categorical in one of fit and this data but numeric in "
+            f"the other; give {estimator_name} the channels with the dtypes of fit."
+        )
+    values = values.copy()
+    for j, levels in read_categories.items():
+        index = pd.Index(fitted_categories[j]).get_indexer(levels)
+        if (index < 0).any():
+            unseen = [level for level, k in zip(levels.tolist(), index) if k < 0]
+            raise ValueError(
+                f"The categorical channel {columns[j]!r} holds levels {unseen} that "
+                f"{estimator_name} did not see in fit."
+            )
+        channel = values[:, :, j]
+        valid = ~np.isnan(channel)
+        channel[valid] = index[channel[valid].astype(np.int64)]
+    return values

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.preprocessing import MinMaxScaler
 
-from .validation import time_mask
+from ._containers import time_mask
 
 # steps scaled at a time: no float64 copy of a whole large data set
 _STEPS_PER_CHUNK = 2**15

@@ -32,6 +32,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import validate_data
 
+from ._channels import align_levels
 from ._containers import InputFormat, LabelInfo, SequenceData, TableData, time_mask
 from ._formats import (
     _check_columns,
@@ -329,8 +330,18 @@ def check_fitted_sequences(estimator, X):
     time_column = getattr(estimator, "time_column", None)
     check_feature_names(estimator, X, reset=False)
     data, fmt = check_sequences(
-        X, id_column=id_column, time_column=time_column, estimator_name=name, min_series=1
+        X,
+        id_column=id_column,
+        time_column=time_column,
+        estimator_name=name,
+        min_series=1,
+        allow_categorical=getattr(estimator, "_categorical_channels", False),
     )
+    fitted_format = getattr(estimator, "_input_format", None)
+    fitted_categories = getattr(fitted_format, "categories", None)
+    if (fmt.categories or fitted_categories) and data.n_features == estimator.n_features_in_:
+        values = align_levels(data.values, fmt.categories, fitted_categories, fmt.columns, name)
+        data = SequenceData(values, data.lengths)
     if data.n_features != estimator.n_features_in_:
         # scikit-learn's wording, which its estimator checks look for
         raise ValueError(
