@@ -353,7 +353,8 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         # the latest check: not every epoch has one (DIVERSITY_EVERY in nn/_reliability.py)
         ratios = [epoch["diversity"] for epoch in self.history_ if "diversity" in epoch]
         ratio = ratios[-1] if ratios else None
-        if ratio is None or ratio >= _COLLAPSE_THRESHOLD:
+        # NaN: the real data does not vary, so there is no spread to fall short of
+        if ratio is None or not ratio < _COLLAPSE_THRESHOLD:
             return
         epochs = self.engine_.position_[1]
         if epochs < _COLLAPSE_MIN_EPOCHS:

@@ -298,3 +298,17 @@ def test_diversity_ratio_within_classes():
     noisy[:, 3:] = 100 * torch.randn(40, 3, 2, generator=rng)
     assert float(diversity_ratio(real, noisy, mask)) == pytest.approx(1.0)
     assert np.isnan(float(diversity_ratio(torch.zeros(4, 3, 1), real[:4, :3, :1])))
+
+
+def test_no_collapse_warning_when_the_real_data_does_not_vary():
+    # the diversity ratio is NaN for constant real values: nothing can fall short of it
+    import pandas as pd
+
+    from sktsgan import VAESampler
+
+    table = pd.DataFrame({"hour": [17] * 30, "day": ["Mon", "Tue", "Wed"] * 10})
+    model = VAESampler(hidden_size=4, n_epochs=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.fit(table)
+    assert np.isnan(model.history_[-1, "diversity"])
