@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import torch
 
 
@@ -16,3 +17,18 @@ def set_threads(threads):
     """
     os.environ["SKTSGAN_NUM_THREADS"] = str(threads)
     torch.set_num_threads(threads)
+
+
+def print_mean_and_worst(runs, keys, lower_is_better=()):
+    """A markdown table of each figure's mean over seeds and its worst seed.
+
+    ``runs`` holds one dict of figures per seed; the worst of a figure in
+    ``lower_is_better`` is its largest value, of any other its smallest.
+    """
+    print()
+    print("| figure | mean | worst seed |")
+    print("|---|---|---|")
+    for key in keys:
+        values = np.array([run[key] for run in runs], dtype=float)
+        worst = values.max() if key in lower_is_better else values.min()
+        print(f"| {key} | {values.mean():.3f} | {worst:.3f} |")

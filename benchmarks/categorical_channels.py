@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from _common import set_threads
+from _common import print_mean_and_worst, set_threads
 
 from sktsgan import models
 from sktsgan.metrics import categorical_channel_fidelity, discriminative_score
@@ -121,12 +121,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     set_threads(args.threads)
     runs = [run_seed(args, seed) for seed in args.seeds]
-    print()
-    print("| figure | mean | worst seed |")
-    print("|---|---|---|")
-    for key in ("frequency_tv", "transition_tv", "unseen_levels", "discriminative"):
-        values = np.array([run[key] for run in runs])
-        print(f"| {key} | {values.mean():.3f} | {values.max():.3f} |")
+    keys = ("frequency_tv", "transition_tv", "unseen_levels", "discriminative")
+    print_mean_and_worst(runs, keys, lower_is_better=keys)
     for name in AMPLITUDES:
         values = np.array([run[f"amplitude_{name}"] for run in runs])
         real = np.mean([run[f"real_amplitude_{name}"] for run in runs])

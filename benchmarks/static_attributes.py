@@ -25,13 +25,13 @@ Examples
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import time
 from pathlib import Path
 
 import numpy as np
-from _common import set_threads
+from _common import print_mean_and_worst, set_threads
+from timegan_protocol import parse_setting
 
 from sktsgan import models
 from sktsgan.datasets import make_attributed_sines
@@ -85,21 +85,12 @@ def ks_distance(a, b):
     return float(np.max(np.abs(fa - fb)))
 
 
-def parse_setting(item):
-    """``"name=value"`` as ``(name, value)``, the value read as a Python literal."""
-    name, _, text = item.partition("=")
-    try:
-        return name, ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return name, text  # a bare word such as cell=lstm
-
-
 def run_seed(args, seed):
     X, static = make_attributed_sines(args.n_series, args.n_timesteps, random_state=seed)
     sampler = getattr(models, SAMPLERS[args.sampler])(
         n_epochs=100_000, max_time=args.max_time, random_state=seed
     )
-    sampler.set_params(**dict(parse_setting(item) for item in args.set))
+    sampler.set_params(**args.set)
     start = time.perf_counter()
     sampler.fit(X, static=static)
     fit_seconds = time.perf_counter() - start
@@ -155,18 +146,12 @@ def main(argv=None):
     parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
+    args.set = dict(parse_setting(item, parser) for item in args.set)
     set_threads(args.threads)
     runs = [run_seed(args, seed) for seed in args.seeds]
-    print()
-    print("| figure | mean | worst seed |")
-    print("|---|---|---|")
-    for key in runs[0]:
-        if key == "seed":
-            continue
-        values = np.array([run[key] for run in runs])
-        lower_is_better = key in ("attribute_trend_tv", "attribute_cycles_ks", "discriminative")
-        worst = values.max() if lower_is_better else values.min()
-        print(f"| {key} | {values.mean():.3f} | {worst:.3f} |")
+    keys = [key for key in runs[0] if key != "seed"]
+    lower_is_better = ("attribute_trend_tv", "attribute_cycles_ks", "discriminative")
+    print_mean_and_worst(runs, keys, lower_is_better)
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), "runs": runs}, indent=2))
 

@@ -8,7 +8,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from ..utils._channels import channel_blocks, decode_channels, encode_channels, numeric_channels
 from ..utils._random import draw_seed
-from ..utils._scaling import fit_series_scaler, scale_series, unscale_series
+from ..utils._scaling import fit_series_scaler
 from ..utils.validation import sample_dtype, time_mask
 from ._neural import BaseNeuralSampler
 
@@ -53,6 +53,10 @@ class BaseSequenceSampler(BaseNeuralSampler):
             self.scaler_ = fit_series_scaler(data)
         return self._scaled_tensors(data, labels, device)
 
+    def _encode_series(self, values, lengths, *, dtype=np.float32):
+        """Series in original units as the networks read them (padding 0)."""
+        return encode_channels(self.scaler_, values, lengths, self._categories(), dtype=dtype)
+
     def _categories(self):
         """``{channel: levels}`` of the categorical channels of the training data."""
         return getattr(self._input_format, "categories", None) or {}
@@ -61,11 +65,7 @@ class BaseSequenceSampler(BaseNeuralSampler):
         """The training tensors, once ``scaler_`` is fitted (a model may cut them else)."""
         # straight into float32: the only full copy of the data that fit holds is the
         # training tensor itself
-        categories = self._categories()
-        if categories:
-            scaled = encode_channels(self.scaler_, data.values, data.lengths, categories)
-        else:
-            scaled = scale_series(self.scaler_, data.values, data.lengths)
+        scaled = self._encode_series(data.values, data.lengths)
         mask = time_mask(data.lengths, data.n_timesteps)
         return {
             "x": torch.from_numpy(scaled).to(device),
@@ -97,8 +97,5 @@ class BaseSequenceSampler(BaseNeuralSampler):
         for start, stop, scaled in chunks:
             # in the output dtype: float32 arithmetic would cut float64 data to 7 digits
             scaled = scaled.astype(out.dtype, copy=False)
-            if categories:
-                out[start:stop] = decode_channels(self.scaler_, scaled, categories, d)
-            else:
-                out[start:stop] = unscale_series(self.scaler_, scaled)
+            out[start:stop] = decode_channels(self.scaler_, scaled, categories, d)
         return out

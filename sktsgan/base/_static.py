@@ -19,6 +19,7 @@ from sklearn.base import _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
 
+from ..preprocessing import TabularEncoder
 from ..utils._docstrings import fill_docstring
 from ..utils._random import draw_seed
 from ..utils._static import read_static_table, restore_static_table, split_static_columns
@@ -173,8 +174,6 @@ class _StaticAttributesMixin:
 
     def _store_static_info(self, table):
         """Fit the attribute encoding; the encoded training rows (float32) or None."""
-        from ..preprocessing import TabularEncoder
-
         if table is None:  # a refit without attributes forgets those of the last fit
             for name in (
                 "static_encoder_", "static_sampler_", "_static_format", "_static_bounds"
@@ -307,9 +306,7 @@ class _StaticAttributesMixin:
                 )
         for column in self.static_encoder_.categorical_columns_:
             levels = self.static_encoder_.categories_[column]
-            known = pd.Series(table[column]).isin(levels) | (
-                pd.isna(table[column]) & pd.isna(levels).any()
-            )
+            known = table[column].isin(levels) | (pd.isna(table[column]) & pd.isna(levels).any())
             if not known.all():
                 bad = table[column][~known].tolist()[0]
                 raise ValueError(
@@ -329,8 +326,8 @@ class _StaticAttributesMixin:
             return super()._sample_output(X, codes, draw)
         static_format = self._static_format
         if static_format["frame_columns"] is not None:  # static columns of a long frame
-            lengths = X.groupby(self.id_column, sort=False).size().to_numpy()
-            repeated = draw.table.loc[np.repeat(np.arange(len(lengths)), lengths)]
+            # the samples' ids are their positions, 0 to n - 1: one attribute row each
+            repeated = draw.table.iloc[X[self.id_column].to_numpy()]
             for column in static_format["columns"]:
                 X[column] = repeated[column].to_numpy()
             X = X[static_format["frame_columns"]]

@@ -175,6 +175,12 @@ class DiffusionNetworks(nn.Module):
         alpha_bar = self.alpha_bar[t][:, None, None]
         return alpha_bar.sqrt() * x_t - (1 - alpha_bar).sqrt() * output
 
+    def velocity(self, x0, t, noise):
+        """The velocity ``sqrt(a) noise - sqrt(1 - a) x0`` that ``prediction="velocity"``
+        learns, for clean series ``x0`` noised with ``noise`` at steps ``t``."""
+        alpha_bar = self.alpha_bar[t][:, None, None]
+        return alpha_bar.sqrt() * noise - (1 - alpha_bar).sqrt() * x0
+
     def network_output(self, x_t, t, condition=None, mask=None):
         """What the network predicts (see ``prediction``); arguments as :meth:`denoise`."""
         batch, length, _ = x_t.shape
@@ -261,8 +267,7 @@ class DiffusionObjective(nn.Module):
         output = networks.network_output(x_t, t, condition, mask)
         predicted = networks.clean_from_output(output, x_t, t)
         if networks.prediction == "velocity":
-            alpha_bar = networks.alpha_bar[t][:, None, None]
-            error = (output - (alpha_bar.sqrt() * noise - (1 - alpha_bar).sqrt() * x0)) ** 2
+            error = (output - networks.velocity(x0, t, noise)) ** 2
         else:
             error = (predicted - x0) ** 2
         denoising = masked_mean(error.mean(dim=2), mask)

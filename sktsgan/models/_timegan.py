@@ -25,8 +25,6 @@ from ..nn import (
     moment_loss,
     with_condition,
 )
-from ..utils._channels import encode_channels
-from ..utils._scaling import scale_series
 from ..utils._torch import pinned_threads
 from ..utils.validation import check_fitted_sequences, time_mask
 
@@ -562,12 +560,7 @@ class TimeGANSampler(
                 stop = min(n, start + chunk)
                 values, lengths = data.values[start:stop], data.lengths[start:stop]
                 # padding set to 0, as in training
-                if self._categories():
-                    scaled = encode_channels(
-                        self.scaler_, values, lengths, self._categories(), dtype=np.float64
-                    )
-                else:
-                    scaled = scale_series(self.scaler_, values, lengths, dtype=np.float64)
+                scaled = self._encode_series(values, lengths, dtype=np.float64)
                 x = torch.as_tensor(scaled, dtype=torch.float64, device=self.engine_.device)
                 latent = embedder(x).cpu().numpy()
                 yield start, stop, latent, lengths

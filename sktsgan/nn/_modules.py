@@ -195,8 +195,9 @@ class DenseNetwork(nn.Module):
         return self.layers(x)
 
 
-def softmax_blocks(x, blocks):
-    """Softmax over every ``("softmax", width)`` block of the last axis; others unchanged.
+def softmax_blocks(x, blocks, numeric=None):
+    """Softmax over every ``("softmax", width)`` block of the last axis; others unchanged
+    (or passed through ``numeric``).
 
     ``blocks`` cuts the last axis of ``x`` into ``(kind, width)`` pieces in order, as
     :attr:`sktsgan.preprocessing.TabularEncoder.output_blocks_` does: one softmax block
@@ -209,6 +210,8 @@ def softmax_blocks(x, blocks):
     blocks : sequence of (str, int)
         ``(kind, width)`` pieces of the last axis in order, widths summing to
         ``width``; ``kind`` ``"softmax"`` marks a block to normalise.
+    numeric : callable, default=None
+        Applied to the other blocks (an output activation); None leaves them as they are.
 
     Returns
     -------
@@ -222,11 +225,15 @@ def softmax_blocks(x, blocks):
     >>> softmax_blocks(torch.tensor([[3.0, 0.0, 0.0]]), (("numeric", 1), ("softmax", 2)))
     tensor([[3.0000, 0.5000, 0.5000]])
     """
+    numeric = numeric or (lambda p: p)
     if all(kind != "softmax" for kind, _ in blocks):
-        return x
+        return numeric(x)
     pieces = torch.split(x, [width for _, width in blocks], dim=-1)
     return torch.cat(
-        [p.softmax(dim=-1) if kind == "softmax" else p for p, (kind, _) in zip(pieces, blocks)],
+        [
+            p.softmax(dim=-1) if kind == "softmax" else numeric(p)
+            for p, (kind, _) in zip(pieces, blocks)
+        ],
         dim=-1,
     )
 
@@ -237,18 +244,10 @@ class _BlockActivation(nn.Module):
     def __init__(self, blocks, activation):
         super().__init__()
         self.blocks = tuple(blocks)
-        self.widths = [width for _, width in self.blocks]
         self.activation = activation
 
     def forward(self, x):
-        pieces = torch.split(x, self.widths, dim=-1)
-        return torch.cat(
-            [
-                p.softmax(dim=-1) if kind == "softmax" else self.activation(p)
-                for p, (kind, _) in zip(pieces, self.blocks)
-            ],
-            dim=-1,
-        )
+        return softmax_blocks(x, self.blocks, numeric=self.activation)
 
 
 class RowGenerator(nn.Module):

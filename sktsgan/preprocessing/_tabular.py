@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._formats import _cast, _frame, is_categorical_dtype
+from ..utils._formats import _cast, _frame, is_categorical_dtype, sorted_levels
 from ..utils._formats import _check_columns as _refuse_duplicated_columns
 
 __all__ = ["TabularEncoder", "check_table_pair", "is_categorical_dtype", "resolve_categorical"]
@@ -438,16 +438,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     # -- helpers -------------------------------------------------------------------------
 
     def _levels(self, column):
-        values = column.dropna()
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            present = set(values.unique().tolist())
-            levels = [c for c in column.dtype.categories.tolist() if c in present]
-        else:
-            levels = values.drop_duplicates().tolist()  # pandas scalars (Timestamp)
-            try:
-                levels = sorted(levels)
-            except TypeError:  # mixed types: keep the order of first appearance
-                pass
+        levels = sorted_levels(column).tolist()  # pandas scalars (Timestamp) kept
         if column.isna().any():
             levels.append(np.nan)
         if len(levels) > self.max_categories:

@@ -78,8 +78,8 @@ def encode_channels(scaler, values, lengths, categories, *, dtype=np.float32):
         padding).
     lengths : ndarray of shape (n,)
         Valid steps of each series; padding is 0 in the result.
-    categories : dict
-        ``{channel index: levels}``.
+    categories : dict or None
+        ``{channel index: levels}``; without any, this is :func:`scale_series`.
     dtype : numpy dtype, default=np.float32
         Of the result.
 
@@ -99,6 +99,8 @@ def encode_channels(scaler, values, lengths, categories, *, dtype=np.float32):
     array([[[0., 0., 1.],
             [1., 1., 0.]]], dtype=float32)
     """
+    if not categories:
+        return scale_series(scaler, values, lengths, dtype=dtype)
     n, t, d = values.shape
     numeric = numeric_channels(d, categories)
     scaled = scale_series(scaler, values[:, :, numeric], lengths, dtype=dtype) if numeric else None
@@ -126,8 +128,8 @@ def decode_channels(scaler, encoded, categories, n_features):
         Fitted on the numeric channels; None when there are none.
     encoded : ndarray of shape (n, t, width)
         Generated series, in the dtype the result should have.
-    categories : dict
-        ``{channel index: levels}``.
+    categories : dict or None
+        ``{channel index: levels}``; without any, this is :func:`unscale_series`.
     n_features : int
         Number of channels of the result.
 
@@ -146,6 +148,8 @@ def decode_channels(scaler, encoded, categories, n_features):
     >>> decode_channels(scaler, np.array([[[0.5, 0.2, 0.8]]]), {1: np.array(["a", "b"])}, 2)
     array([[[5., 1.]]])
     """
+    if not categories:
+        return unscale_series(scaler, encoded)
     n, t, _ = encoded.shape
     numeric = numeric_channels(n_features, categories)
     out = np.empty((n, t, n_features), dtype=encoded.dtype)

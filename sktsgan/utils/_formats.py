@@ -235,9 +235,18 @@ def is_categorical_dtype(dtype):
     )
 
 
-def _channel_levels(column):
-    """The levels of a categorical channel, as an object array: a category dtype's own
-    order (those present), else sorted (or in order of appearance, for mixed types)."""
+def sorted_levels(column):
+    """The levels a categorical column holds, as an object array, NaN left out: a category
+    dtype's own order (those present), else sorted (or in order of appearance, for mixed
+    types). The categorical channels of series and ``TabularEncoder`` order levels so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sktsgan.utils._formats import sorted_levels
+    >>> sorted_levels(pd.Series(["on", "off", None, "on"])).tolist()
+    ['off', 'on']
+    """
     values = column.dropna()
     if isinstance(column.dtype, pd.CategoricalDtype):
         present = set(values.unique().tolist())
@@ -263,7 +272,7 @@ def _categorical_channels(features):
                     f"The categorical channel {column!r} has missing values; give every "
                     "step a level (for example a level of its own such as 'unknown')."
                 )
-            categories[j] = _channel_levels(features[column])
+            categories[j] = sorted_levels(features[column])
     return categories
 
 
