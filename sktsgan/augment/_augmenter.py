@@ -92,6 +92,10 @@ class GANAugmenter(BaseSampler):
         The fitted ``label_filter``; ``None`` without one.
     filter_acceptance_ : float
         Share of the drawn series that ``label_filter`` kept (1.0 without one).
+    static_resampled_ : DataFrame, ndarray or None
+        The static attributes of ``X_resampled``: the ``static`` table given to
+        ``fit_resample`` followed by the attributes the sampler drew with each
+        synthetic series; ``None`` without ``static``.
 
     See Also
     --------
@@ -126,6 +130,16 @@ class GANAugmenter(BaseSampler):
     ... ).fit(X, y)
     >>> pipe.get_params()["ganaugmenter__sampler__n_epochs"]
     2
+
+    Static attributes (one row per series) condition the sampler too, and the
+    synthetic series come with the attributes they were drawn for:
+
+    >>> import pandas as pd
+    >>> static = pd.DataFrame({"site": ["a", "b"] * 15, "capacity": np.arange(30.0)})
+    >>> augmenter = GANAugmenter(RCGANSampler(n_epochs=2), random_state=0)
+    >>> X_res, y_res = augmenter.fit_resample(X, y, static=static)
+    >>> augmenter.static_resampled_.shape, list(augmenter.static_resampled_.columns)
+    ((42, 2), ['site', 'capacity'])
     """
 
     _sampling_type = "over-sampling"
@@ -178,7 +192,7 @@ class GANAugmenter(BaseSampler):
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit_resample(self, X, y=None):
+    def fit_resample(self, X, y=None, *, static=None):
         """Fit the sampler on ``(X, y)`` and return the real data plus synthetic series.
 
         Parameters
@@ -189,6 +203,12 @@ class GANAugmenter(BaseSampler):
         y : array-like of shape (n_series,), default=None
             Class labels; ``None`` adds unconditional samples (``synthetic_ratio`` of
             them per real series).
+        static : DataFrame or array-like of shape (n_series, n_attributes), default=None
+            Static attributes of the series (one row each), for a sampler whose ``fit``
+            takes them (:class:`~sktsgan.RCGANSampler`, :class:`~sktsgan.TimeGANSampler`,
+            :class:`~sktsgan.DiffusionSampler`). The sampler is conditioned on them and
+            draws each synthetic series with its attributes; the attributes of the
+            returned data are in ``static_resampled_``.
 
         Returns
         -------
@@ -200,49 +220,60 @@ class GANAugmenter(BaseSampler):
         if not isinstance(X, pd.DataFrame | list | tuple | np.ndarray) and not sp.issparse(X):
             X = np.asarray(X)  # array-likes: read them as arrays
         self.sampling_strategy_ = self._synthetic_counts(X, y)
+        _check_static_sampler(self.sampler, static)
         labels, one_vs_all = (None, False) if y is None else _check_labels(y)
-        X_res, labels_res = self._fit_resample(X, labels)
+        X_res, labels_res = self._fit_resample(X, labels, static=static)
         return X_res, None if y is None else _restore_labels(labels_res, y, labels, one_vs_all)
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, static=None):
         counts = self.sampling_strategy_
         self.n_synthetic_ = int(sum(counts.values()))
         self.label_filter_, self.filter_acceptance_ = None, 1.0
+        self.static_resampled_ = static
         if self.n_synthetic_ == 0:
             self.sampler_ = None
             return X, y
 
         sampler, sample_seed = seeded_clone(self.sampler, self.random_state)
+        with_static = {} if static is None else {"static": static}
 
         if y is None:
-            self.sampler_ = sampler.fit(X)
-            X_new = self.sampler_.sample(self.n_synthetic_, random_state=sample_seed)
+            self.sampler_ = sampler.fit(X, **with_static)
+            drawn = self.sampler_.sample(self.n_synthetic_, random_state=sample_seed)
+            X_new, _, static_new = _split_draw(drawn, labelled=False, static=static)
+            self.static_resampled_ = _concatenate_static(static, static_new)
             return _concatenate(X, X_new), None
 
-        self.sampler_ = _fit_with_labels(sampler, X, y)
+        self.sampler_ = _fit_with_labels(sampler, X, y, with_static)
         wanted = np.concatenate(
             [np.full(n, label, dtype=object) for label, n in counts.items() if n > 0]
         )
         if self.label_filter is None:
-            X_new, y_new = self.sampler_.sample(len(wanted), y=wanted, random_state=sample_seed)
+            drawn = self.sampler_.sample(len(wanted), y=wanted, random_state=sample_seed)
+            X_new, y_new, static_new = _split_draw(drawn, labelled=True, static=static)
         else:
-            X_new, y_new = self._filtered_draws(X, y, wanted, sample_seed)
+            X_new, y_new, static_new = self._filtered_draws(X, y, wanted, sample_seed, static)
             self.n_synthetic_ = _num_samples(y_new)
+        self.static_resampled_ = _concatenate_static(static, static_new)
         return _concatenate(X, X_new), np.concatenate([y, np.asarray(y_new, dtype=y.dtype)])
 
-    def _filtered_draws(self, X, y, wanted, sample_seed):
-        """Draws of ``wanted`` labels that ``label_filter`` assigns to their own class."""
+    def _filtered_draws(self, X, y, wanted, sample_seed, static=None):
+        """Draws of ``wanted`` labels that ``label_filter`` assigns to their own class,
+        and their attributes (``None`` without ``static``)."""
         self.label_filter_ = _make_label_filter(self.label_filter).fit(X, y)
         seeds = None if sample_seed is None else np.random.RandomState(sample_seed)
-        kept_X, kept_y, n_drawn, missing = [], [], 0, wanted
+        kept_X, kept_y, kept_static, n_drawn, missing = [], [], [], 0, wanted
         for _ in range(_FILTER_ROUNDS):
             seed = None if seeds is None else draw_seed(seeds)
-            X_try, y_try = self.sampler_.sample(len(missing), y=missing, random_state=seed)
+            drawn = self.sampler_.sample(len(missing), y=missing, random_state=seed)
+            X_try, y_try, static_try = _split_draw(drawn, labelled=True, static=static)
             y_try = np.asarray(y_try)
             n_drawn += len(missing)
             agrees = np.asarray(self.label_filter_.predict(X_try)) == y_try
             kept_X.append(_safe_indexing(X_try, np.flatnonzero(agrees)))
             kept_y.append(y_try[agrees])
+            if static_try is not None:
+                kept_static.append(_safe_indexing(static_try, np.flatnonzero(agrees)))
             # each round asks for exactly what is missing: the next asks for what it lost
             missing = np.sort(y_try[~agrees]).astype(object)
             if len(missing) == 0:
@@ -259,10 +290,12 @@ class GANAugmenter(BaseSampler):
                 UserWarning,
                 stacklevel=5,
             )
-        X_new = kept_X[0]
+        X_new, static_new = kept_X[0], kept_static[0] if kept_static else None
         for more in kept_X[1:]:
             X_new = _concatenate(X_new, more)
-        return X_new, np.concatenate(kept_y)
+        for more in kept_static[1:]:
+            static_new = _concatenate_static(static_new, more)
+        return X_new, np.concatenate(kept_y), static_new
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -412,9 +445,38 @@ def _concatenate(X, X_new):
     return [*X, *X_new]
 
 
-def _fit_with_labels(sampler, X, labels):
-    """``sampler.fit(X, labels)``; ``fit(X, labels=...)`` for a sampler whose ``fit`` has
-    that keyword (LSTMForecastGAN, whose ``y`` is the futures)."""
+def _fit_with_labels(sampler, X, labels, fit_params):
+    """``sampler.fit(X, labels, **fit_params)``; ``fit(X, labels=...)`` for a sampler
+    whose ``fit`` has that keyword (LSTMForecastGAN, whose ``y`` is the futures)."""
     if "labels" in inspect.signature(sampler.fit).parameters:
-        return sampler.fit(X, labels=labels)
-    return sampler.fit(X, labels)
+        return sampler.fit(X, labels=labels, **fit_params)
+    return sampler.fit(X, labels, **fit_params)
+
+
+def _check_static_sampler(sampler, static):
+    """Refuse ``static`` for a sampler whose ``fit`` does not take attributes."""
+    if static is None or sampler is None:  # None is RCGANSampler(), which takes them
+        return
+    if "static" not in inspect.signature(sampler.fit).parameters:
+        raise ValueError(
+            f"fit_resample got static attributes but {type(sampler).__name__}.fit does "
+            "not take them. Use a sampler that is conditioned on attributes "
+            "(RCGANSampler, TimeGANSampler or DiffusionSampler), or leave static=None."
+        )
+
+
+def _split_draw(drawn, *, labelled, static):
+    """``(X, y, static)`` from what ``sample`` returned; ``None`` for what it did not."""
+    if static is None:
+        return (*drawn, None) if labelled else (drawn, None, None)
+    return drawn if labelled else (drawn[0], None, drawn[1])
+
+
+def _concatenate_static(static, static_new):
+    """The real attribute rows followed by the synthetic ones, in the container of
+    ``static`` (a DataFrame, or an array)."""
+    if static is None:
+        return None
+    if isinstance(static, pd.DataFrame):
+        return pd.concat([static, static_new], ignore_index=True)
+    return np.concatenate([np.asarray(static), np.asarray(static_new)])

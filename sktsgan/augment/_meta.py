@@ -165,7 +165,7 @@ class AugmentedClassifier(ClassifierMixin, _AugmentedEstimator):
         self.augmenter = augmenter
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, *, static=None):
         """Augment ``(X, y)``, then fit the estimator on the result.
 
         Parameters
@@ -175,6 +175,11 @@ class AugmentedClassifier(ClassifierMixin, _AugmentedEstimator):
             Training data.
         y : array-like of shape (n_series,)
             Class labels.
+        static : DataFrame or array-like of shape (n_series, n_attributes), default=None
+            Static attributes of the series, passed to the augmenter's
+            ``fit_resample``: the sampler is conditioned on them as well as on the
+            class. The estimator is fitted on the series alone. Sample-aligned, so
+            ``GridSearchCV(...).fit(X, y, static=table)`` splits it with the folds.
 
         Returns
         -------
@@ -196,7 +201,8 @@ class AugmentedClassifier(ClassifierMixin, _AugmentedEstimator):
             )
             y = np.ravel(y)
         augmenter = GANAugmenter() if self.augmenter is None else clone(self.augmenter)
-        X_res, y_res = augmenter.fit_resample(X, y)
+        with_static = {} if static is None else {"static": static}
+        X_res, y_res = augmenter.fit_resample(X, y, **with_static)
         self.augmenter_ = augmenter
         self._fit_estimator(X_res, y_res)
         self.classes_ = self.estimator_.classes_

@@ -5,12 +5,13 @@ import pandas as pd
 import pytest
 from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
 from imblearn.utils.estimator_checks import parametrize_with_checks
+from sklearn import config_context
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_validate
 
 from sktsgan import RCGANSampler
-from sktsgan.augment import GANAugmenter, JitterSampler, RandomSeriesSampler
+from sktsgan.augment import AugmentedClassifier, GANAugmenter, JitterSampler, RandomSeriesSampler
 from sktsgan.preprocessing import SeriesFlattener
 
 # imbalanced-learn's sampler checks and scikit-learn's, with a fast sampler inside.
@@ -289,3 +290,111 @@ def test_label_filter_is_seeded_and_reads_every_format(two_shapes):
     X_list, y_list = augmenter.fit_resample(ragged, y)
     assert isinstance(X_list, list) and len(X_list) == len(y_list) == 72
     assert {len(x) for x in X_list} <= {7, 8, 9, 10}
+
+
+class AttributeEchoSampler(ConfusedSampler):
+    """ConfusedSampler with a static attribute ``level``: channel 1 of every drawn series
+    holds the level it was drawn with, so a series shows which attribute row it came with."""
+
+    def fit(self, X, y=None, static=None):
+        assert len(static) == len(X), "the attributes must come with the same series"
+        self.levels_, self.labelled_ = np.asarray(static)[:, 0], y is not None
+        return super().fit(X, np.zeros(len(X)) if y is None else y)
+
+    def sample(self, n, y=None, static=None, random_state=None):
+        labels = y if self.labelled_ else np.zeros(n)
+        X, labels = super().sample(n, labels, random_state=random_state)
+        levels = np.random.RandomState(random_state).choice(self.levels_, size=n)
+        X[:, :, 1] = levels[:, None]
+        drawn = pd.DataFrame({"level": levels})
+        return (X, labels, drawn) if self.labelled_ else (X, drawn)
+
+
+@pytest.fixture
+def leveled_shapes(two_shapes):
+    """``two_shapes`` with a ``level`` attribute per series, repeated in channel 1."""
+    X, y = two_shapes
+    static = pd.DataFrame({"level": np.arange(len(X)) % 3})
+    levels = np.broadcast_to(static.to_numpy()[:, None, :], X.shape)
+    return np.concatenate([X, levels], axis=2), y, static
+
+
+@pytest.mark.parametrize("label_filter", [None, "nearest"])
+def test_static_attributes_come_back_row_for_row_with_their_series(leveled_shapes, label_filter):
+    X, y, static = leveled_shapes
+    augmenter = GANAugmenter(
+        AttributeEchoSampler(confusion=0.5),
+        synthetic_ratio=1.0,
+        label_filter=label_filter,
+        random_state=0,
+    )
+    X_res, y_res = augmenter.fit_resample(X, y, static=static)
+    attributes = augmenter.static_resampled_
+    assert isinstance(attributes, pd.DataFrame) and list(attributes.columns) == ["level"]
+    assert len(attributes) == len(X_res) == len(y_res) == 48
+    pd.testing.assert_frame_equal(attributes.iloc[:24], static)  # the real rows first
+    # every synthetic series sits beside the attributes it was drawn with
+    np.testing.assert_array_equal(X_res[24:, 0, 1], attributes["level"].iloc[24:])
+    assert len(np.unique(attributes["level"].iloc[24:])) > 1
+
+
+def test_static_attributes_without_labels_and_as_an_array(leveled_shapes):
+    X, y, static = leveled_shapes
+    sampler = AttributeEchoSampler(confusion=0.0)
+    augmenter = GANAugmenter(sampler, synthetic_ratio=0.5, random_state=0)
+    X_res, y_res = augmenter.fit_resample(X, static=static.to_numpy())
+    assert y_res is None and isinstance(augmenter.static_resampled_, np.ndarray)
+    assert augmenter.static_resampled_.shape == (36, 1)
+    np.testing.assert_array_equal(augmenter.static_resampled_[:24], static.to_numpy())
+
+
+def test_static_attributes_need_a_sampler_that_takes_them(leveled_shapes):
+    X, y, static = leveled_shapes
+    augmenter = GANAugmenter(JitterSampler(), random_state=0)
+    with pytest.raises(ValueError, match="JitterSampler.fit does not take them"):
+        augmenter.fit_resample(X, y, static=static)
+    augmenter.fit_resample(X, y)
+    assert augmenter.static_resampled_ is None
+
+
+@pytest.mark.filterwarnings("ignore:RCGANSampler has trained too little")
+def test_a_real_sampler_draws_attributes_from_the_training_levels():
+    X = np.random.RandomState(0).normal(size=(20, 8, 1))
+    y = np.array(["a"] * 14 + ["b"] * 6)
+    static = pd.DataFrame({"site": pd.Categorical(["north", "south"] * 10), "kw": X[:, 0, 0]})
+    augmenter = GANAugmenter(RCGANSampler(n_epochs=1, hidden_size=4), random_state=0)
+    X_res, y_res = augmenter.fit_resample(X, y, static=static)
+    drawn = augmenter.static_resampled_.iloc[20:]
+    assert len(drawn) == len(X_res) - 20 == 8
+    assert drawn["site"].dtype == static["site"].dtype
+    assert set(drawn["site"]) <= {"north", "south"}
+    assert drawn["kw"].between(static["kw"].min(), static["kw"].max()).all()
+
+
+def test_augmented_classifier_passes_static_attributes_fold_by_fold(leveled_shapes):
+    X, y, static = leveled_shapes
+    model = AugmentedClassifier(
+        make_imblearn_pipeline(SeriesFlattener(), LogisticRegression()),
+        GANAugmenter(AttributeEchoSampler(confusion=0.0), synthetic_ratio=1.0, random_state=0),
+    )
+    # the double asserts that each fold's attributes come with that fold's series
+    search = GridSearchCV(model, {"augmenter__synthetic_ratio": [0.5, 1.0]}, cv=3)
+    search.fit(X, y, static=static)
+    fitted = search.best_estimator_.augmenter_
+    assert len(fitted.static_resampled_) == len(y) * (1 + fitted.synthetic_ratio)
+
+
+def test_imblearn_pipeline_routes_static_attributes_to_the_augmenter(leveled_shapes):
+    X, y, static = leveled_shapes
+    with config_context(enable_metadata_routing=True):
+        augmenter = GANAugmenter(AttributeEchoSampler(confusion=0.0), random_state=0)
+        pipe = make_imblearn_pipeline(
+            augmenter.set_fit_resample_request(static=True),
+            SeriesFlattener(),
+            LogisticRegression(),
+        )
+        search = GridSearchCV(pipe, {"ganaugmenter__synthetic_ratio": [0.5]}, cv=2)
+        search.fit(X, y, static=static)
+    fitted = search.best_estimator_[0]
+    assert len(fitted.static_resampled_) == 36
+    pd.testing.assert_frame_equal(fitted.static_resampled_.iloc[:24], static)
