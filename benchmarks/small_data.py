@@ -28,7 +28,9 @@ Methods: ``none`` is real data only; ``gan`` is ``GANAugmenter()``'s default sam
 (``sampler=None``), the method this benchmark judges; ``timewarp`` is
 :class:`~sktsgan.augment.TimeWarpSampler`. ``rcgan``, ``timegan``, ``crnngan``,
 ``diffusion``, ``random``, ``jitter``, ``scaling`` and ``smote`` are the named samplers
-with their default settings. Every sampler is seeded through the augmenter's ``random_state``.
+with their default settings; ``classwise`` is
+:class:`~sktsgan.augment.ClassWiseSampler` at its defaults (one ``DiffusionSampler`` per
+class). Every sampler is seeded through the augmenter's ``random_state``.
 ``none`` always runs: gains are measured against it. Every method but ``none`` also
 comes as ``<method>+nearest`` (``gan+nearest``, ``timewarp+nearest``, ...): the same
 sampler behind ``GANAugmenter(label_filter="nearest")``, which keeps only the synthetic
@@ -77,6 +79,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sktsgan import CRNNGANSampler, DiffusionSampler, RCGANSampler, TimeGANSampler
 from sktsgan.augment import (
+    ClassWiseSampler,
     GANAugmenter,
     JitterSampler,
     RandomSeriesSampler,
@@ -107,6 +110,7 @@ METHODS = {
     "timegan": TimeGANSampler,
     "crnngan": CRNNGANSampler,
     "diffusion": DiffusionSampler,
+    "classwise": ClassWiseSampler,
     "random": RandomSeriesSampler,
     "jitter": JitterSampler,
     "scaling": ScalingSampler,
@@ -143,8 +147,12 @@ def make_sampler(method, quick):
     sampler = METHODS[method]()
     if quick:
         sampler = RCGANSampler() if sampler is None else sampler  # GANAugmenter's default
-        if "n_epochs" in sampler.get_params():
-            sampler.set_params(n_epochs=QUICK_EPOCHS)
+        if isinstance(sampler, ClassWiseSampler):
+            sampler.set_params(sampler=DiffusionSampler())  # its default, made explicit
+        params = sampler.get_params()
+        for key in ("n_epochs", "sampler__n_epochs"):
+            if key in params:
+                sampler.set_params(**{key: QUICK_EPOCHS})
     return sampler
 
 

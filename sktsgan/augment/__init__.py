@@ -4,7 +4,9 @@
 :class:`imblearn.pipeline.Pipeline`; :class:`AugmentedClassifier` and
 :class:`AugmentedRegressor` do the same inside plain scikit-learn. Cheap baselines
 with the samplers' API (random over-sampling, jittering, scaling, time warping, SMOTE)
-go wherever a GAN sampler goes, so a GAN has to beat them.
+go wherever a GAN sampler goes, so a GAN has to beat them. :class:`ClassWiseSampler`
+fits one sampler per class, for small data sets where a conditional model mixes the
+classes up.
 """
 
 from ._augmenter import GANAugmenter
@@ -15,11 +17,13 @@ from ._baselines import (
     SMOTESampler,
     TimeWarpSampler,
 )
+from ._class_wise import ClassWiseSampler
 from ._meta import AugmentedClassifier, AugmentedRegressor
 
 __all__ = [
     "AugmentedClassifier",
     "AugmentedRegressor",
+    "ClassWiseSampler",
     "GANAugmenter",
     "JitterSampler",
     "RandomSeriesSampler",

@@ -64,6 +64,36 @@ def sampler_classes():
     return {name: cls for name, cls in _SAMPLER_CLASSES.items() if not inspect.isabstract(cls)}
 
 
+def nested_params(sampler):
+    """An unfitted sampler held by another (a parameter) as plain values for a model
+    file: its class name and its parameters."""
+    return {"class": type(sampler).__name__, "params": sampler.get_params(deep=False)}
+
+
+def nested_state(sampler):
+    """A fitted sampler held by another as plain values: its class name and state."""
+    return {"class": type(sampler).__name__, "state": sampler._get_state()}
+
+
+def sampler_from_params(spec):
+    """The unfitted sampler that :func:`nested_params` described."""
+    return _registered_class(spec)(**spec["params"])
+
+
+def sampler_from_state(spec, device):
+    """The fitted sampler that :func:`nested_state` described, networks on ``device``."""
+    return _registered_class(spec)._from_state(spec["state"], device)
+
+
+def _registered_class(spec):
+    """The sampler class a model file names for a nested sampler; only sktsgan's own."""
+    classes = sampler_classes()
+    if type(spec) is not dict or spec.get("class") not in classes:
+        name = spec.get("class") if type(spec) is dict else spec
+        raise ValueError(f"the sampler {name!r} the file names is not one of sktsgan's samplers")
+    return classes[spec["class"]]
+
+
 class _SamplerMixin:
     """What every sampler shares, GAN or not: the data contract and ``sample``.
 

@@ -23,7 +23,13 @@ from ..preprocessing import TabularEncoder
 from ..utils._docstrings import fill_docstring
 from ..utils._random import draw_seed
 from ..utils._static import read_static_table, restore_static_table, split_static_columns
-from ._contract import sampler_classes
+from ._contract import (
+    nested_params,
+    nested_state,
+    sampler_classes,
+    sampler_from_params,
+    sampler_from_state,
+)
 
 # every sequence sampler's docstring lists these where it says {static_parameters}
 STATIC_PARAMETERS = """\
@@ -217,31 +223,18 @@ class _StaticAttributesMixin:
         state = super()._get_state()
         params, fitted = dict(state["params"]), dict(state["fitted"])
         if params["static_sampler"] is not None:
-            sampler = params["static_sampler"]
-            params["static_sampler"] = {
-                "class": type(sampler).__name__,
-                "params": sampler.get_params(deep=False),
-            }
+            params["static_sampler"] = nested_params(params["static_sampler"])
         if "static_sampler_" in fitted:
-            sampler = fitted.pop("static_sampler_")
-            fitted["static_sampler_"] = {
-                "class": type(sampler).__name__,
-                "state": sampler._get_state(),
-            }
+            fitted["static_sampler_"] = nested_state(fitted.pop("static_sampler_"))
         return {**state, "params": params, "fitted": fitted}
 
     @classmethod
     def _from_state(cls, state, device="cpu"):
-        classes = sampler_classes()
         params, fitted = dict(state["params"]), dict(state["fitted"])
         if params.get("static_sampler") is not None:
-            spec = params["static_sampler"]
-            params["static_sampler"] = _registered(classes, spec)(**spec["params"])
+            params["static_sampler"] = sampler_from_params(params["static_sampler"])
         if fitted.get("static_sampler_") is not None:
-            spec = fitted["static_sampler_"]
-            fitted["static_sampler_"] = _registered(classes, spec)._from_state(
-                spec["state"], device
-            )
+            fitted["static_sampler_"] = sampler_from_state(fitted["static_sampler_"], device)
         return super()._from_state({**state, "params": params, "fitted": fitted}, device)
 
     # -- sample ------------------------------------------------------------------------
@@ -334,11 +327,3 @@ class _StaticAttributesMixin:
             return X if codes is None else (X, self.classes_[codes])
         static = restore_static_table(draw.table, static_format)
         return (X, static) if codes is None else (X, self.classes_[codes], static)
-
-
-def _registered(classes, spec):
-    """The sampler class a saved attribute sampler names; only sktsgan's own."""
-    if type(spec) is not dict or spec.get("class") not in classes:
-        name = spec.get("class") if type(spec) is dict else spec
-        raise ValueError(f"the attribute sampler {name!r} is not one of sktsgan's samplers")
-    return classes[spec["class"]]

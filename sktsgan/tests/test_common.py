@@ -1,6 +1,7 @@
 """Checks every sampler must pass: sklearn's estimator checks and our own sampler contract.
 
-A new sampler joins by adding a fast configuration to ``FAST_SAMPLERS``.
+A new sampler joins by adding a fast configuration to ``FAST_SAMPLERS`` (or, if it
+needs class labels to fit, to ``LABELLED_ONLY_SAMPLERS``).
 """
 
 import pickle
@@ -25,6 +26,7 @@ from sktsgan import (
     TimeGANSampler,
     VAESampler,
 )
+from sktsgan.augment import ClassWiseSampler
 from sktsgan.preprocessing import forecast_pairs
 from sktsgan.tests.test_persistence import fit_labelled
 
@@ -118,6 +120,18 @@ def _expected_failed_checks(estimator):
 
 @parametrize_with_checks(FAST_SAMPLERS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# Samplers that need class labels (fit(X, y) only) pass scikit-learn's checks here; the
+# contract tests below fit without labels, so theirs are in their own test module.
+LABELLED_ONLY_SAMPLERS = [
+    ClassWiseSampler(RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1), random_state=0),
+]
+
+
+@parametrize_with_checks(LABELLED_ONLY_SAMPLERS)
+def test_sklearn_compatible_with_labels_only(estimator, check):
     check(estimator)
 
 
