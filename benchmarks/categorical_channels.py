@@ -70,6 +70,12 @@ def amplitude_by_regime(frame):
     return frame.groupby("regime", observed=True)["value"].apply(lambda v: np.abs(v).mean())
 
 
+def switch_rate(frame, n_timesteps):
+    """Share of step-to-step moves that change the level (real chain: 1 - stay)."""
+    levels = frame["regime"].astype(str).to_numpy().reshape(-1, n_timesteps)
+    return float((levels[:, 1:] != levels[:, :-1]).mean())
+
+
 def as_array(frame, n_timesteps):
     return frame["value"].to_numpy().reshape(-1, n_timesteps, 1)
 
@@ -92,6 +98,8 @@ def run_seed(args, seed):
         "frequency_tv": fidelity["frequency_tv"],
         "transition_tv": fidelity["transition_tv"],
         "unseen_levels": len(fidelity["unseen_levels"]),
+        "switch_rate": switch_rate(synthetic, args.n_timesteps),
+        "real_switch_rate": switch_rate(real, args.n_timesteps),
         **{
             f"amplitude_{name}": float(synthetic_amplitude.get(name, np.nan))
             for name in AMPLITUDES
@@ -127,6 +135,9 @@ def main(argv=None):
         values = np.array([run[f"amplitude_{name}"] for run in runs])
         real = np.mean([run[f"real_amplitude_{name}"] for run in runs])
         print(f"| mean absolute value, {name} (real {real:.3f}) | {values.mean():.3f} | |")
+    rates = np.array([run["switch_rate"] for run in runs])
+    real = np.mean([run["real_switch_rate"] for run in runs])
+    print(f"| level switches per step (real {real:.3f}) | {rates.mean():.3f} | |")
 
 
 if __name__ == "__main__":
