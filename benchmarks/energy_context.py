@@ -34,6 +34,8 @@ Examples
 --------
     python benchmarks/energy_context.py --sampler diffusion --seeds 0 --max-time 900
     python benchmarks/energy_context.py --sampler diffusion --max-time 10 --stride 144  # smoke
+    python benchmarks/energy_context.py --seeds 3 --parts context  # a seed split over
+    python benchmarks/energy_context.py --seeds 3 --parts unconditional  # two processes
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ SAMPLERS = {"rcgan": "RCGANSampler", "timegan": "TimeGANSampler", "diffusion": "
 START = pd.Timestamp("2016-01-11 17:00")
 WINDOW = 24
 LONG = {"id_column": "id", "time_column": "t"}
+PARTS = ("context", "unconditional", "labels")
 
 
 def energy_windows(stride):
@@ -106,7 +109,38 @@ def run_seed(args, seed):
     flat_forest = make_pipeline(SeriesFlattener(), RandomForestClassifier(200, random_state=0))
     other_weeks = cross_val_score(flat_forest, real_X, real_day, cv=KFold(3))
     figures["real_weekday_other_weeks"] = float(np.mean(other_weeks))
+    if "context" in args.parts:
+        figures.update(context_figures(args, seed, real, flat_forest))
+    plain = real.drop(columns=["hour", "weekday"])
+    if "unconditional" in args.parts:
+        start = time.perf_counter()
+        unconditional = make(args, seed).fit(plain)
+        figures["unconditional_fit_seconds"] = round(time.perf_counter() - start, 1)
+        X = numeric_windows(unconditional.sample(n, random_state=seed))
+        hours = hour_model.predict(X.reshape(n, -1))
+        scores = conditional_discriminative_score(real_X, real_hour, X, hours, random_state=seed)
+        figures["unconditional_per_hour_discriminative"] = float(np.mean(list(scores.values())))
+    if "labels" in args.parts:
+        start = time.perf_counter()
+        labelled = make(args, seed).fit(plain, real_day)
+        figures["labels_fit_seconds"] = round(time.perf_counter() - start, 1)
+        synthetic, days = labelled.sample(n, random_state=seed)
+        figures["labels_weekday_tstr"] = float(
+            tstr_score(
+                numeric_windows(synthetic), days, real_X, real_day, estimator=flat_forest,
+                random_state=seed,
+            )
+        )  # fmt: skip
+    print(json.dumps(figures), flush=True)
+    return figures
 
+
+def context_figures(args, seed, real, flat_forest):
+    """Fit the sampler with hour and weekday attributes; its figures."""
+    n = real["id"].nunique()
+    real_X, real_hour = numeric_windows(real), per_window(real, "hour")
+    real_day = per_window(real, "weekday").astype(str)
+    figures = {}
     start = time.perf_counter()
     context = make(args, seed, static_columns=["hour", "weekday"]).fit(real)
     figures["context_fit_seconds"] = round(time.perf_counter() - start, 1)
@@ -123,27 +157,6 @@ def run_seed(args, seed):
     figures["context_weekday_tstr"] = float(
         tstr_score(X, days, real_X, real_day, estimator=flat_forest, random_state=seed)
     )
-
-    plain = real.drop(columns=["hour", "weekday"])
-    start = time.perf_counter()
-    unconditional = make(args, seed).fit(plain)
-    figures["unconditional_fit_seconds"] = round(time.perf_counter() - start, 1)
-    X = numeric_windows(unconditional.sample(n, random_state=seed))
-    hours = hour_model.predict(X.reshape(n, -1))
-    scores = conditional_discriminative_score(real_X, real_hour, X, hours, random_state=seed)
-    figures["unconditional_per_hour_discriminative"] = float(np.mean(list(scores.values())))
-
-    start = time.perf_counter()
-    labelled = make(args, seed).fit(plain, real_day)
-    figures["labels_fit_seconds"] = round(time.perf_counter() - start, 1)
-    synthetic, days = labelled.sample(n, random_state=seed)
-    figures["labels_weekday_tstr"] = float(
-        tstr_score(
-            numeric_windows(synthetic), days, real_X, real_day, estimator=flat_forest,
-            random_state=seed,
-        )
-    )  # fmt: skip
-    print(json.dumps(figures), flush=True)
     return figures
 
 
@@ -154,6 +167,10 @@ def main(argv=None):
     parser.add_argument("--max-time", type=float, default=900, help="seconds per fit")
     parser.add_argument("--stride", type=int, default=6, help="rows between window starts")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--parts", nargs="+", choices=PARTS, default=list(PARTS),
+        help="which of the three samplers to fit (two processes can split a seed)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     set_threads(args.threads)
     runs = [run_seed(args, seed) for seed in args.seeds]
