@@ -13,7 +13,9 @@ defaults (moment loss off, as in their papers, so that the losses match the refe
 
 Sampling: generated time steps per second of ``TimeGANSampler.sample`` for the canonical
 configuration, through the fused GRU and, alternating with it, forced through ``nn.GRU``
-(:func:`sktsgan.nn.native_recurrence`); and the peak memory of a fresh process that
+(:func:`sktsgan.nn.native_recurrence`) and through the fused GRU one chunk at a time
+(``SKTSGAN_SAMPLING_THREADS=1``; by default ``sample`` computes up to as many chunks at
+once as there are cores, at most 4); and the peak memory of a fresh process that
 samples 10^4, 10^5 and 10^6 series, minus the size of the returned array: flat if
 sampling streams in chunks.
 
@@ -27,6 +29,7 @@ Examples
     python benchmarks/speed.py
     python benchmarks/speed.py --device cuda --rounds 3
     python benchmarks/speed.py --rounds 9 --steps 20 --threads 1 --json out/speed.json
+    python benchmarks/speed.py --threads 1 --skip-training  # sampling only
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import pickle
 import statistics
 import subprocess
@@ -51,6 +55,7 @@ from timegan_protocol import machine  # noqa: E402
 
 from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler  # noqa: E402
 from sktsgan.nn import AdversarialNet, native_recurrence  # noqa: E402
+from sktsgan.utils._torch import SAMPLING_THREADS_VARIABLE, sampling_workers  # noqa: E402
 
 BATCH, STEPS, FEATURES = 128, 24, 5
 DEVICE = "cpu"  # set by --device
@@ -186,20 +191,23 @@ def time_sampling(threads):
     sampler.sample(1000)
     if DEVICE != "cpu":
         return time_sampling_on_gpu(sampler, n)
-    rates = {"fused GRU": [], "nn.GRU": []}
-    paths = (("fused GRU", contextlib.nullcontext), ("nn.GRU", native_recurrence))
+    paths = {
+        "fused GRU": contextlib.nullcontext,
+        "fused GRU, one chunk at a time": lambda: _environment(SAMPLING_THREADS_VARIABLE, "1"),
+        "nn.GRU": native_recurrence,
+    }
+    rates = {path: [] for path in paths}
     for _ in range(3):  # alternating, as for the training steps
-        for path, context in paths:
+        for path, context in paths.items():
             with context():
                 start = time.perf_counter()
                 sampler.sample(n, random_state=0)
                 rates[path].append(n * STEPS / (time.perf_counter() - start))
-    steps_per_second = statistics.median(rates["fused GRU"])
-    through_nn_gru = statistics.median(rates["nn.GRU"])
-    print(
-        f"\nSampling {n} series: {steps_per_second / 1e6:.2f} M steps/s "
-        f"({through_nn_gru / 1e6:.2f} M steps/s forced through nn.GRU)"
-    )
+    medians = {path: statistics.median(values) for path, values in rates.items()}
+    print(f"\nSampling {n} series, {sampling_workers()} chunks at once (median of 3):")
+    for path, value in medians.items():
+        print(f"- {path}: {value / 1e6:.2f} M steps/s")
+    steps_per_second, through_nn_gru = medians["fused GRU"], medians["nn.GRU"]
 
     print("\n| series sampled | peak memory | returned array | peak minus array |")
     print("|---|---|---|---|")
@@ -226,9 +234,25 @@ def time_sampling(threads):
             )
     return {
         "steps_per_second": steps_per_second,
+        "steps_per_second_one_chunk_at_a_time": medians["fused GRU, one chunk at a time"],
         "steps_per_second_nn_gru": through_nn_gru,
+        "sampling_workers": sampling_workers(),
         "memory": memory,
     }
+
+
+@contextlib.contextmanager
+def _environment(name, value):
+    """Set an environment variable for the block; restore it after."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
 
 
 def time_sampling_on_gpu(sampler, n):
@@ -260,6 +284,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=10, help="training steps per round")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--skip-sampling", action="store_true")
+    parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (both sides run there)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
@@ -271,7 +296,8 @@ def main(argv=None):
     print("\n| training step | sktsgan (it/s) | plain PyTorch (it/s) | speed-up |")
     print("|---|---|---|---|")
     results = {"machine": machine(), "threads": args.threads, "device": DEVICE}
-    results["training"] = time_training(args.rounds, args.steps)
+    if not args.skip_training:
+        results["training"] = time_training(args.rounds, args.steps)
     if not args.skip_sampling:
         results["sampling"] = time_sampling(args.threads)
     print("Command: python " + " ".join(sys.argv))

@@ -12,6 +12,8 @@ import copy
 import os
 import warnings
 from abc import ABCMeta, abstractmethod
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,7 +25,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..nn import AdversarialNet
 from ..utils._docstrings import fill_docstring
 from ..utils._random import draw_seed, rng_from_plain, rng_to_plain
-from ..utils._torch import resolve_device, seeded_torch
+from ..utils._torch import resolve_device, sampling_workers, seeded_torch
 from ._contract import _SamplerMixin
 from ._resume import CHECKPOINT_FILE, checkpoint_extra, resume_state, run_fingerprint
 
@@ -390,26 +392,55 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             return n_series
         return self.batch_size
 
-    def _generated_chunks(self, n, codes, chunk, seed, generate, static_rows=None):
+    def _generated_chunks(self, n, codes, chunk, seed, generate, static_rows=None, draw=None):
         """Yield ``(start, stop, samples)``: ``generate(module, start, stop, condition)``.
 
         Seeded, in inference mode, the condition of each chunk built from the class
         ``codes`` and the encoded attributes ``static_rows``; samples come back as numpy
-        arrays.
+        arrays, in order. With ``draw(module, size)``, which draws a chunk's random
+        inputs as keywords of ``generate`` (the only draws ``generate`` makes), the
+        chunks' inputs are drawn in order in this thread and the chunks computed by up
+        to :func:`~sktsgan.utils._torch.sampling_workers` threads at once on a CPU: the
+        samples of one thread, sooner, with at most that many chunks in memory.
         """
         module = self._sampling_networks()
         device = self.engine_.device
         module.eval()
+        bounds = [(start, min(n, start + chunk)) for start in range(0, n, chunk)]
+        workers = 1
+        if draw is not None and torch.device(device).type == "cpu":
+            workers = min(sampling_workers(), len(bounds))
+
+        def condition_of(start, stop):
+            parts = []
+            if codes is not None:
+                parts.append(_one_hot(codes[start:stop], len(self.classes_), device))
+            if static_rows is not None:
+                parts.append(torch.from_numpy(static_rows[start:stop]).to(device))
+            return torch.cat(parts, dim=1) if parts else None
+
+        def compute(start, stop, condition, inputs):
+            with torch.inference_mode():  # grad mode is per thread
+                return generate(module, start, stop, condition, **inputs).cpu().numpy()
+
         with seeded_torch(seed, device), torch.inference_mode():
-            for start in range(0, n, chunk):
-                stop = min(n, start + chunk)
-                parts = []
-                if codes is not None:
-                    parts.append(_one_hot(codes[start:stop], len(self.classes_), device))
-                if static_rows is not None:
-                    parts.append(torch.from_numpy(static_rows[start:stop]).to(device))
-                condition = torch.cat(parts, dim=1) if parts else None
-                yield start, stop, generate(module, start, stop, condition).cpu().numpy()
+            if workers == 1:
+                for start, stop in bounds:
+                    inputs = {} if draw is None else draw(module, stop - start)
+                    yield start, stop, compute(start, stop, condition_of(start, stop), inputs)
+                return
+            with ThreadPoolExecutor(workers, thread_name_prefix="sktsgan-sample") as pool:
+                running = deque()
+                for start, stop in bounds:
+                    condition, inputs = condition_of(start, stop), draw(module, stop - start)
+                    future = pool.submit(compute, start, stop, condition, inputs)
+                    running.append((start, stop, future))
+                    if len(running) == workers:
+                        start, stop, future = running.popleft()
+                        yield start, stop, future.result()
+                while running:
+                    start, stop, future = running.popleft()
+                    yield start, stop, future.result()
 
 
 def _one_hot(codes, n_classes, device):

@@ -88,10 +88,12 @@ class BaseSequenceSampler(BaseNeuralSampler):
         options = self._generation_options()
         chunks = self._generated_chunks(
             n, codes, max(1, self._steps_per_sampling_chunk // t), seed,
-            lambda module, start, stop, condition: module.generate(
-                stop - start, t, condition, **options
+            # not "start": that is one of C-RNN-GAN's random inputs
+            lambda module, first, stop, condition, **inputs: module.generate(
+                stop - first, t, condition, **options, **inputs
             ),
             static_rows,
+            draw=lambda module, size: module.draw_noise(size, t),
         )  # fmt: skip
         categories = self._categories()
         for start, stop, scaled in chunks:

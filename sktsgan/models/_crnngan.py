@@ -130,6 +130,12 @@ class CRNNGANNetworks(nn.Module):
             start = torch.rand(n, self.n_features, device=device)
         return self.generator(with_condition(noise, condition), start, previous)
 
+    def draw_noise(self, n, n_timesteps):
+        """The random inputs of :meth:`generate`, drawn as it draws them, as keywords."""
+        device = self.generator.readout.weight.device
+        noise = torch.rand(n, n_timesteps, self.latent_dim, device=device)
+        return {"noise": noise, "start": torch.rand(n, self.n_features, device=device)}
+
     def discriminate(self, x, condition=None, *, features=False):
         """Per-step logits ``(batch, time)``; with ``features``, also the last hidden layer."""
         hidden = self.discriminator.features(with_condition(x, condition))

@@ -224,14 +224,24 @@ class DiffusionNetworks(nn.Module):
         alpha_bar = self.alpha_bar[t][:, None, None]
         return alpha_bar.sqrt() * x0 + (1 - alpha_bar).sqrt() * noise
 
-    def generate(self, n, n_timesteps, condition=None, *, n_sampling_steps=None, guidance=None):
-        """``n`` series ``(n, n_timesteps, n_features)`` in the [0, 1] training scale."""
+    def draw_noise(self, n, n_timesteps):
+        """The random inputs of :meth:`generate` (its starting noise), as keywords."""
+        noise = torch.randn(n, n_timesteps, self.n_features, device=self.alpha_bar.device)
+        return {"noise": noise}
+
+    def generate(
+        self, n, n_timesteps, condition=None, *, n_sampling_steps=None, guidance=None, noise=None
+    ):
+        """``n`` series ``(n, n_timesteps, n_features)`` in the [0, 1] training scale.
+
+        The deterministic DDIM sampler draws nothing but its starting ``noise``.
+        """
         n_sampling_steps = min(n_sampling_steps or self.n_sampling_steps, self.n_diffusion_steps)
         guidance = self.guidance if guidance is None else guidance
         device = self.alpha_bar.device
         steps = torch.linspace(self.n_diffusion_steps - 1, 0, n_sampling_steps, device=device)
         steps = torch.unique_consecutive(steps.round().long())
-        x = torch.randn(n, n_timesteps, self.n_features, device=device)
+        x = self.draw_noise(n, n_timesteps)["noise"] if noise is None else noise
         for i, step in enumerate(steps):
             t = step.expand(n)
             x0 = self.denoise(x, t, condition)

@@ -50,9 +50,14 @@ class RCGANNetworks(nn.Module):
             "generator": list(self.generator.named_parameters()),
         }
 
-    def generate(self, n, n_timesteps, condition=None):
+    def draw_noise(self, n, n_timesteps):
+        """The random inputs of :meth:`generate`, as its keyword arguments."""
         device = self.generator.readout.weight.device
-        noise = torch.randn(n, n_timesteps, self.latent_dim, device=device)
+        return {"noise": torch.randn(n, n_timesteps, self.latent_dim, device=device)}
+
+    def generate(self, n, n_timesteps, condition=None, *, noise=None):
+        if noise is None:
+            noise = self.draw_noise(n, n_timesteps)["noise"]
         return self.generator(with_condition(noise, condition))
 
     def discriminate(self, x, condition=None):

@@ -90,13 +90,17 @@ class TimeGANNetworks(nn.Module):
         # uniform noise, as in the paper's code
         return torch.rand(n, n_timesteps, self.latent_dim, device=device)
 
-    def generate_latent(self, n, n_timesteps, condition=None):
-        device = self.recovery.readout.weight.device
-        z = self.noise(n, n_timesteps, device)
-        return self.generator(with_condition(z, condition))
+    def draw_noise(self, n, n_timesteps):
+        """The random inputs of :meth:`generate`, as its keyword arguments."""
+        return {"noise": self.noise(n, n_timesteps, self.recovery.readout.weight.device)}
 
-    def generate(self, n, n_timesteps, condition=None):
-        latent = self.generate_latent(n, n_timesteps, condition)
+    def generate_latent(self, n, n_timesteps, condition=None, *, noise=None):
+        if noise is None:
+            noise = self.draw_noise(n, n_timesteps)["noise"]
+        return self.generator(with_condition(noise, condition))
+
+    def generate(self, n, n_timesteps, condition=None, *, noise=None):
+        latent = self.generate_latent(n, n_timesteps, condition, noise=noise)
         return self.recovery(self.supervise(latent, condition))
 
     def discriminate(self, latent, condition=None):

@@ -10,10 +10,21 @@ from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback
 
-from sktsgan import DenseGANSampler, LSTMForecastGAN, RCGANSampler, VAESampler, base
+from sktsgan import (
+    CRNNGANSampler,
+    DenseGANSampler,
+    DiffusionSampler,
+    LSTMForecastGAN,
+    RCGANSampler,
+    TimeGANSampler,
+    VAESampler,
+    base,
+)
 from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
+from sktsgan.base import _neural
 from sktsgan.metrics import crps_ensemble, interval_coverage, tstr_score
 from sktsgan.preprocessing import SeriesFlattener
+from sktsgan.utils._torch import sampling_workers
 
 SERIES = np.random.RandomState(0).rand(12, 6, 2)
 TABLE = pd.DataFrame(
@@ -47,6 +58,59 @@ def test_sampling_in_threads_equals_serial_sampling(sampler, X, monkeypatch):
     for seed, (a, b) in enumerate(zip(serial, threaded)):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=f"random_state={seed}")
     assert not np.array_equal(np.asarray(threaded[0]), np.asarray(threaded[1]))
+
+
+TINY = {"hidden_size": 4, "n_epochs": 1, "random_state": 0}
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        RCGANSampler(latent_dim=2, **TINY),
+        TimeGANSampler(latent_dim=2, num_layers=2, **TINY),
+        CRNNGANSampler(latent_dim=2, **TINY),
+        DiffusionSampler(num_layers=1, n_heads=1, n_sampling_steps=3, **TINY),
+    ],
+    ids=lambda sampler: type(sampler).__name__,
+)
+def test_chunks_computed_in_parallel_are_the_samples_of_one_thread(sampler, monkeypatch):
+    # chunks of 2 series of 6 steps; labels make every chunk's condition differ
+    monkeypatch.setattr(base.BaseSequenceSampler, "_steps_per_sampling_chunk", 12)
+    labels = np.array([0, 1] * 6)
+    fitted = sampler.fit(SERIES, labels)
+    wanted = np.array([0, 1, 1] * 9)
+    monkeypatch.setenv("SKTSGAN_SAMPLING_THREADS", "1")
+    one_thread, _ = fitted.sample(27, y=wanted, random_state=0)
+
+    pools = []
+
+    class RecordingPool(ThreadPoolExecutor):
+        def __init__(self, max_workers, **kwargs):
+            pools.append(max_workers)
+            super().__init__(max_workers, **kwargs)
+
+    monkeypatch.setattr(_neural, "ThreadPoolExecutor", RecordingPool)
+    monkeypatch.setenv("SKTSGAN_SAMPLING_THREADS", "3")
+    three_threads, _ = fitted.sample(27, y=wanted, random_state=0)
+    assert pools == [3]
+    np.testing.assert_array_equal(one_thread, three_threads)
+    assert not np.array_equal(three_threads[:2], three_threads[2:4])  # chunks differ
+
+
+def test_sampling_threads_come_from_the_environment(monkeypatch):
+    monkeypatch.delenv("SKTSGAN_SAMPLING_THREADS", raising=False)
+    monkeypatch.delenv("SKTSGAN_NUM_THREADS", raising=False)
+    assert 1 <= sampling_workers() <= 4
+    monkeypatch.setenv("SKTSGAN_NUM_THREADS", "64")  # each chunk takes every core
+    assert sampling_workers() == 1
+    monkeypatch.setenv("SKTSGAN_SAMPLING_THREADS", "7")
+    assert sampling_workers() == 7
+    for value in ("0", "two"):
+        monkeypatch.setenv("SKTSGAN_SAMPLING_THREADS", value)
+        with pytest.raises(ValueError, match="SKTSGAN_SAMPLING_THREADS=.*whole number"):
+            sampling_workers()
+        with pytest.raises(ValueError, match="SKTSGAN_SAMPLING_THREADS"):
+            RCGANSampler(latent_dim=2, **TINY).fit(SERIES).sample(5)
 
 
 @pytest.mark.parametrize("n", [10**12, 2**63])

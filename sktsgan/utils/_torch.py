@@ -49,6 +49,42 @@ def configured_threads():
     return threads or None
 
 
+SAMPLING_THREADS_VARIABLE = "SKTSGAN_SAMPLING_THREADS"
+
+
+def sampling_workers():
+    """How many chunks ``sample`` computes at once on a CPU (threads of one torch thread).
+
+    Read from the environment variable ``SKTSGAN_SAMPLING_THREADS`` at every call:
+    unset, the number of CPU cores this process may use divided by the torch threads
+    each chunk computes with (:func:`configured_threads`, 1 by default), at most 4. The
+    samples do not depend on it: the random inputs of every chunk are drawn in order in
+    one thread, and each chunk is computed alone; only the time changes.
+
+    Examples
+    --------
+    >>> from sktsgan.utils._torch import sampling_workers
+    >>> 1 <= sampling_workers() <= 4  # with SKTSGAN_SAMPLING_THREADS unset
+    True
+    """
+    value = os.environ.get(SAMPLING_THREADS_VARIABLE, "").strip()
+    if not value:
+        cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+        cores = len(cores) if cores else os.cpu_count() or 1
+        per_chunk = configured_threads() or torch.get_num_threads()
+        return max(1, min(4, cores // per_chunk))
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise ValueError(
+            f"{SAMPLING_THREADS_VARIABLE}={value!r} is not a number of threads: set it "
+            "to a whole number of at least 1 (1 computes one chunk at a time)."
+        )
+    return workers
+
+
 def resolve_device(device):
     """Turn the ``device`` parameter into a concrete torch device string.
 
