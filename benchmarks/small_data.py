@@ -35,8 +35,8 @@ class). Every sampler is seeded through the augmenter's ``random_state``.
 comes as ``<method>+nearest`` (``gan+nearest``, ``timewarp+nearest``, ...): the same
 sampler behind ``GANAugmenter(label_filter="nearest")``, which keeps only the synthetic
 series whose nearest real training series has their label. ``--quick`` trains the GANs for
-2 epochs (the default sampler becomes ``RCGANSampler(n_epochs=2)``, the documented
-default of ``GANAugmenter``): a smoke test, not a result.
+2 epochs (the default sampler, one ``DiffusionSampler()`` per class for these labelled
+sets, is made explicit with ``n_epochs=2``): a smoke test, not a result.
 
 Variable-length series (PickupGestureWiimoteZ) are NaN-padded at the end, and the
 augmenter gets them so, as a user would pass them. The classifiers start with
@@ -146,7 +146,8 @@ def make_sampler(method, quick):
     """A fresh sampler for ``method``; GAN epochs cut to QUICK_EPOCHS when ``quick``."""
     sampler = METHODS[method]()
     if quick:
-        sampler = RCGANSampler() if sampler is None else sampler  # GANAugmenter's default
+        # GANAugmenter's default for labelled series without attributes
+        sampler = ClassWiseSampler() if sampler is None else sampler
         if isinstance(sampler, ClassWiseSampler):
             sampler.set_params(sampler=DiffusionSampler())  # its default, made explicit
         params = sampler.get_params()

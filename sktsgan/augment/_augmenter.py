@@ -50,7 +50,12 @@ class GANAugmenter(BaseSampler):
         The generative model, cloned before fitting: any sktsgan sampler
         (:class:`~sktsgan.RCGANSampler`, :class:`~sktsgan.TimeGANSampler`, ...) or a
         cheap baseline (:class:`~sktsgan.augment.JitterSampler`, ...). ``None`` means
-        ``RCGANSampler()``.
+        one ``DiffusionSampler()`` per class
+        (:class:`~sktsgan.augment.ClassWiseSampler`) when ``fit_resample`` gets labels
+        and no ``static``, and one ``DiffusionSampler()`` otherwise: by the small
+        labelled benchmarks, the generative augmenter that costs a classifier least
+        (see :ref:`augmentation`). Its fits take minutes where the cheap baselines take
+        none.
     sampling_strategy : float, str, dict or callable, default="auto"
         How many synthetic series to make per class, with imbalanced-learn's meaning for
         over-samplers: ``"auto"`` / ``"not majority"`` (every class but the largest up
@@ -234,7 +239,9 @@ class GANAugmenter(BaseSampler):
             self.sampler_ = None
             return X, y
 
-        sampler, sample_seed = seeded_clone(self.sampler, self.random_state)
+        sampler, sample_seed = seeded_clone(
+            self.sampler, self.random_state, labelled=y is not None, with_static=static is not None
+        )
         with_static = {} if static is None else {"static": static}
 
         if y is None:
@@ -398,17 +405,34 @@ def _restore_labels(labels, y, original, one_vs_all):
     return labels
 
 
-def seeded_clone(sampler, random_state):
-    """An unfitted clone of ``sampler`` (RCGANSampler() for None) and a seed to draw with.
+def default_sampler(*, labelled, with_static):
+    """The sampler that ``sampler=None`` stands for, given what ``fit_resample`` got.
 
-    With ``random_state`` set, a sampler whose own ``random_state`` is None is seeded
-    from it, so one seed makes training and drawing reproducible; the draw seed is None
-    otherwise (``sample`` then continues the sampler's own stream).
+    Labelled series without attributes: one ``DiffusionSampler()`` per class
+    (:class:`~sktsgan.augment.ClassWiseSampler`), the generative augmenter that lost
+    least on the small labelled benchmarks; otherwise one ``DiffusionSampler()``, which
+    also takes the label and the attributes as conditions.
+    """
+    if labelled and not with_static:
+        from ._class_wise import ClassWiseSampler
+
+        return ClassWiseSampler()
+    from ..models import DiffusionSampler
+
+    return DiffusionSampler()
+
+
+def seeded_clone(sampler, random_state, *, labelled=False, with_static=False):
+    """An unfitted clone of ``sampler`` and a seed to draw with.
+
+    ``None`` becomes :func:`default_sampler` for ``labelled`` series ``with_static``
+    attributes or without. With ``random_state`` set, a sampler whose own
+    ``random_state`` is None is seeded from it, so one seed makes training and drawing
+    reproducible; the draw seed is None otherwise (``sample`` then continues the
+    sampler's own stream).
     """
     if sampler is None:
-        from ..models import RCGANSampler
-
-        sampler = RCGANSampler()
+        sampler = default_sampler(labelled=labelled, with_static=with_static)
     sampler = clone(sampler)
     if random_state is None:
         return sampler, None
@@ -455,7 +479,7 @@ def _fit_with_labels(sampler, X, labels, fit_params):
 
 def _check_static_sampler(sampler, static):
     """Refuse ``static`` for a sampler whose ``fit`` does not take attributes."""
-    if static is None or sampler is None:  # None is RCGANSampler(), which takes them
+    if static is None or sampler is None:  # None is DiffusionSampler() with attributes
         return
     if "static" not in inspect.signature(sampler.fit).parameters:
         raise ValueError(

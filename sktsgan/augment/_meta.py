@@ -278,7 +278,7 @@ class AugmentedRegressor(RegressorMixin, _AugmentedEstimator):
     estimator : regressor
         Fitted on the augmented data; it must read the data format of ``X``.
     sampler : estimator with ``fit(X)`` and ``sample(n, random_state)``, default=None
-        Learns the joint distribution; ``None`` means ``RCGANSampler()``.
+        Learns the joint distribution; ``None`` means ``DiffusionSampler()``.
     synthetic_ratio : float, default=1.0
         Synthetic pairs added per real one.
     random_state : int, RandomState instance or None, default=None

@@ -10,8 +10,16 @@ from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_validate
 
-from sktsgan import RCGANSampler
-from sktsgan.augment import AugmentedClassifier, GANAugmenter, JitterSampler, RandomSeriesSampler
+from sktsgan import DiffusionSampler, RCGANSampler
+from sktsgan.augment import (
+    AugmentedClassifier,
+    ClassWiseSampler,
+    GANAugmenter,
+    JitterSampler,
+    RandomSeriesSampler,
+)
+from sktsgan.augment import _augmenter as augmenter_module
+from sktsgan.augment._augmenter import default_sampler
 from sktsgan.preprocessing import SeriesFlattener
 
 # imbalanced-learn's sampler checks and scikit-learn's, with a fast sampler inside.
@@ -355,6 +363,42 @@ def test_static_attributes_need_a_sampler_that_takes_them(leveled_shapes):
         augmenter.fit_resample(X, y, static=static)
     augmenter.fit_resample(X, y)
     assert augmenter.static_resampled_ is None
+
+
+@pytest.mark.parametrize(
+    "labelled, with_static, expected",
+    [
+        (True, False, ClassWiseSampler),
+        (False, False, DiffusionSampler),
+        (True, True, DiffusionSampler),
+        (False, True, DiffusionSampler),
+    ],
+)
+def test_the_default_sampler_is_diffusion_per_class_for_labelled_series(
+    labelled, with_static, expected
+):
+    sampler = default_sampler(labelled=labelled, with_static=with_static)
+    assert type(sampler) is expected
+    if expected is ClassWiseSampler:  # its own default: one DiffusionSampler per class
+        assert sampler.sampler is None
+
+
+def test_sampler_none_asks_for_the_default_that_fits_the_input(leveled_shapes, monkeypatch):
+    X, y, static = leveled_shapes
+    asked = []
+
+    def recording_default(*, labelled, with_static):
+        asked.append((labelled, with_static))
+        return AttributeEchoSampler(confusion=0.0) if with_static else RandomSeriesSampler()
+
+    monkeypatch.setattr(augmenter_module, "default_sampler", recording_default)
+    augmenter = GANAugmenter(synthetic_ratio=0.5, random_state=0)
+    augmenter.fit_resample(X, y)
+    augmenter.fit_resample(X)
+    augmenter.fit_resample(X, y, static=static)
+    assert asked == [(True, False), (False, False), (True, True)]
+    assert isinstance(augmenter.sampler_, AttributeEchoSampler)
+    assert augmenter.get_params()["sampler"] is None  # the parameter is left as given
 
 
 @pytest.mark.filterwarnings("ignore:RCGANSampler has trained too little")
