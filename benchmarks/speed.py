@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import torch
 
@@ -193,7 +194,9 @@ def time_sampling(threads):
         return time_sampling_on_gpu(sampler, n)
     paths = {
         "fused GRU": contextlib.nullcontext,
-        "fused GRU, one chunk at a time": lambda: _environment(SAMPLING_THREADS_VARIABLE, "1"),
+        "fused GRU, one chunk at a time": lambda: mock.patch.dict(
+            os.environ, {SAMPLING_THREADS_VARIABLE: "1"}
+        ),
         "nn.GRU": native_recurrence,
     }
     rates = {path: [] for path in paths}
@@ -239,20 +242,6 @@ def time_sampling(threads):
         "sampling_workers": sampling_workers(),
         "memory": memory,
     }
-
-
-@contextlib.contextmanager
-def _environment(name, value):
-    """Set an environment variable for the block; restore it after."""
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = before
 
 
 def time_sampling_on_gpu(sampler, n):

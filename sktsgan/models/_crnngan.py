@@ -123,15 +123,14 @@ class CRNNGANNetworks(nn.Module):
         before the first step, ``(n, n_features)``) are drawn uniformly in ``[0, 1]``
         unless given; ``previous`` feeds the given series back (teacher forcing).
         """
-        device = self.generator.readout.weight.device
-        if noise is None:
-            noise = torch.rand(n, n_timesteps, self.latent_dim, device=device)
-        if start is None:
-            start = torch.rand(n, self.n_features, device=device)
+        if noise is None or start is None:
+            drawn = self.draw_noise(n, n_timesteps)
+            noise = drawn["noise"] if noise is None else noise
+            start = drawn["start"] if start is None else start
         return self.generator(with_condition(noise, condition), start, previous)
 
     def draw_noise(self, n, n_timesteps):
-        """The random inputs of :meth:`generate`, drawn as it draws them, as keywords."""
+        """The random inputs of :meth:`generate` (``noise``, then ``start``), as keywords."""
         device = self.generator.readout.weight.device
         noise = torch.rand(n, n_timesteps, self.latent_dim, device=device)
         return {"noise": noise, "start": torch.rand(n, self.n_features, device=device)}

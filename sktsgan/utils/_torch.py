@@ -8,6 +8,7 @@ import contextlib
 import os
 import threading
 
+import joblib
 import torch
 
 # torch draws from one process-wide generator: two seeded blocks running at once in two
@@ -69,10 +70,9 @@ def sampling_workers():
     """
     value = os.environ.get(SAMPLING_THREADS_VARIABLE, "").strip()
     if not value:
-        cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-        cores = len(cores) if cores else os.cpu_count() or 1
+        # joblib's count honours CPU affinity and container quotas
         per_chunk = configured_threads() or torch.get_num_threads()
-        return max(1, min(4, cores // per_chunk))
+        return max(1, min(4, joblib.cpu_count() // per_chunk))
     try:
         workers = int(value)
     except ValueError:
