@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 
 import numpy as np
@@ -32,3 +33,14 @@ def print_mean_and_worst(runs, keys, lower_is_better=()):
         values = np.array([run[key] for run in runs], dtype=float)
         worst = values.max() if key in lower_is_better else values.min()
         print(f"| {key} | {values.mean():.3f} | {worst:.3f} |")
+
+
+def parse_setting(item, parser):
+    """``"name=value"`` as ``(name, value)``, the value read as a Python literal."""
+    name, sep, text = item.partition("=")
+    if not sep or not name:
+        parser.error(f"--set takes NAME=VALUE, got {item!r}")
+    try:
+        return name, ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return name, text  # a bare word such as cell=lstm

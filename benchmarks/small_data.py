@@ -70,7 +70,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import set_threads
+from _common import parse_setting, set_threads
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -142,22 +142,30 @@ def load_task(name, ucr_dir):
     return X_train, y_train, X_test, y_test
 
 
-def make_sampler(method, quick):
-    """A fresh sampler for ``method``; GAN epochs cut to QUICK_EPOCHS when ``quick``."""
+def make_sampler(method, quick, settings=None):
+    """A fresh sampler for ``method``; GAN epochs cut to QUICK_EPOCHS when ``quick``.
+
+    ``settings`` (``--set``) go to every generative sampler that has such parameters: to
+    the per-class sampler of a :class:`~sktsgan.augment.ClassWiseSampler`, to the
+    sampler itself otherwise; the cheap transforms take none.
+    """
     sampler = METHODS[method]()
-    if quick:
+    if quick or settings:
         # GANAugmenter's default for labelled series without attributes
         sampler = ClassWiseSampler() if sampler is None else sampler
-        if isinstance(sampler, ClassWiseSampler):
+        if isinstance(sampler, ClassWiseSampler) and sampler.sampler is None:
             sampler.set_params(sampler=DiffusionSampler())  # its default, made explicit
-        params = sampler.get_params()
-        for key in ("n_epochs", "sampler__n_epochs"):
+    params = sampler.get_params() if sampler is not None else {}
+    wanted = {"n_epochs": QUICK_EPOCHS} if quick else {}
+    wanted.update(settings or {})
+    for name, value in wanted.items():
+        for key in (name, f"sampler__{name}"):
             if key in params:
-                sampler.set_params(**{key: QUICK_EPOCHS})
+                sampler.set_params(**{key: value})
     return sampler
 
 
-def run_one(method, data, ratio, seed, quick):
+def run_one(method, data, ratio, seed, quick, settings=None):
     """Test accuracy of each classifier, augmentation seconds, synthetic count, share kept."""
     X_train, y_train, X_test, y_test = data
     start = time.perf_counter()
@@ -165,7 +173,7 @@ def run_one(method, data, ratio, seed, quick):
         X_fit, y_fit, n_synthetic, kept = X_train, y_train, 0, 1.0
     else:
         augmenter = GANAugmenter(
-            make_sampler(method, quick),
+            make_sampler(method, quick, settings),
             synthetic_ratio=ratio,
             label_filter="nearest" if method.endswith("+nearest") else None,
             random_state=seed,
@@ -284,8 +292,18 @@ def main(argv=None):
     parser.add_argument(
         "--quick", action="store_true", help=f"GANs train {QUICK_EPOCHS} epochs (smoke test)"
     )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="generative samplers' parameters to override, values as Python literals "
+        "(prediction='velocity')",
+    )
     parser.add_argument("--json", help="also write the raw per-seed results to this JSON file")
     args = parser.parse_args(argv)
+    args.set = dict(parse_setting(item, parser) for item in args.set)
     set_threads(args.threads)
     methods = ["none", *(m for m in dict.fromkeys(args.methods) if m != "none")]
     print(f"Machine: {machine(torch.get_num_threads())}")
@@ -313,7 +331,7 @@ def main(argv=None):
                 row = {"task": task, "method": method, "seed": seed, "n_train": len(data[0])}
                 try:
                     scores, seconds, n_synthetic, kept = run_one(
-                        method, data, args.ratio, seed, args.quick
+                        method, data, args.ratio, seed, args.quick, args.set
                     )
                 except Exception as exc:  # a method that cannot do a task is a result too
                     error = f"{type(exc).__name__}: {exc}"

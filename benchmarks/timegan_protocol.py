@@ -35,7 +35,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import math
 import os
@@ -46,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import set_threads
+from _common import parse_setting, set_threads
 
 from sktsgan import models
 from sktsgan.datasets import load_energy, load_stocks, make_sines
@@ -240,17 +239,6 @@ def run(args):
                 indent=2,
             )
         )
-
-
-def parse_setting(item, parser):
-    """``"name=value"`` as ``(name, value)``, the value read as a Python literal."""
-    name, sep, text = item.partition("=")
-    if not sep or not name:
-        parser.error(f"--set takes NAME=VALUE, got {item!r}")
-    try:
-        return name, ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return name, text  # a bare word such as cell=lstm
 
 
 def main(argv=None):

@@ -11,7 +11,8 @@ from torch import nn
 from ..base import BaseSequenceSampler
 from ..base._neural import _WeightSelectionMixin
 from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
-from ..nn import RecurrentNetwork, moment_loss, with_condition
+from ..nn import RecurrentNetwork, draw_blocks, moment_loss, with_condition
+from ..nn._modules import softmax_width
 from ._gan import (
     DIVERGENCE_ADVICE,
     LOSS_CONSTRAINTS,
@@ -24,13 +25,20 @@ from ._gan import (
 
 
 class RCGANNetworks(nn.Module):
-    """RCGAN's generator and per-step discriminator, both seeing the condition."""
+    """RCGAN's generator and per-step discriminator, both seeing the condition.
+
+    With categorical channels (``blocks`` with softmax blocks), each generated step
+    holds one drawn level per channel (:func:`~sktsgan.nn.draw_blocks`), one-hot as in
+    the real series, rather than the level probabilities.
+    """
 
     def __init__(
         self, n_features, n_classes, hidden_size, num_layers, latent_dim, cell, blocks=None
     ):
         super().__init__()
         self.latent_dim = latent_dim
+        self.blocks = tuple(blocks) if blocks else None
+        self.n_choices = softmax_width(self.blocks)
         self.generator = RecurrentNetwork(
             latent_dim + n_classes,
             hidden_size,
@@ -53,12 +61,19 @@ class RCGANNetworks(nn.Module):
     def draw_noise(self, n, n_timesteps):
         """The random inputs of :meth:`generate`, as its keyword arguments."""
         device = self.generator.readout.weight.device
-        return {"noise": torch.randn(n, n_timesteps, self.latent_dim, device=device)}
+        inputs = {"noise": torch.randn(n, n_timesteps, self.latent_dim, device=device)}
+        if self.n_choices:
+            inputs["choice"] = torch.rand(n, n_timesteps, self.n_choices, device=device)
+        return inputs
 
-    def generate(self, n, n_timesteps, condition=None, *, noise=None):
+    def generate(self, n, n_timesteps, condition=None, *, noise=None, choice=None):
         if noise is None:
-            noise = self.draw_noise(n, n_timesteps)["noise"]
-        return self.generator(with_condition(noise, condition))
+            drawn = self.draw_noise(n, n_timesteps)
+            noise, choice = drawn["noise"], drawn.get("choice")
+        out = self.generator(with_condition(noise, condition))
+        if self.n_choices:
+            out = draw_blocks(out, self.blocks, choice)
+        return out
 
     def discriminate(self, x, condition=None):
         return self.discriminator(with_condition(x, condition)).squeeze(2)

@@ -25,6 +25,7 @@ from ._modules import (
     DenseNetwork,
     RecurrentNetwork,
     RowGenerator,
+    draw_blocks,
     softmax_blocks,
     with_condition,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "bce_generator_loss",
     "crps_loss",
     "diversity_ratio",
+    "draw_blocks",
     "feature_matching_loss",
     "fused_gru",
     "gaussian_kl",

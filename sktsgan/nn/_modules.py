@@ -238,6 +238,62 @@ def softmax_blocks(x, blocks, numeric=None):
     )
 
 
+def draw_blocks(x, blocks, uniform):
+    """One level per softmax block, drawn from its probabilities, with their gradient.
+
+    The forward value of each ``("softmax", width)`` block of ``x`` becomes the one-hot
+    vector of a level drawn from the block's probabilities (the Gumbel-max trick on
+    ``uniform``); the backward pass takes the gradient of the probabilities themselves
+    (the straight-through estimator of Bengio et al., 2013, as in the straight-through
+    Gumbel-softmax of Jang et al., 2017). A discriminator that compares generated
+    categorical channels with real one-hot ones then sees one-hot vectors on both sides
+    and cannot tell them apart by how soft they are. Other blocks are unchanged.
+
+    Parameters
+    ----------
+    x : Tensor of shape (..., width)
+        Outputs whose softmax blocks hold probabilities (see :func:`softmax_blocks`).
+    blocks : sequence of (str, int)
+        ``(kind, width)`` pieces of the last axis in order.
+    uniform : Tensor of shape (..., n_softmax)
+        Uniform draws in (0, 1), one per output of the softmax blocks taken together
+        (``n_softmax`` is the sum of their widths).
+
+    Returns
+    -------
+    Tensor of shape (..., width)
+        ``x`` with each softmax block one-hot in value.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktsgan.nn import draw_blocks
+    >>> probabilities = torch.tensor([[0.5, 0.9, 0.1]], requires_grad=True)
+    >>> drawn = draw_blocks(probabilities, (("numeric", 1), ("softmax", 2)),
+    ...                     torch.tensor([[0.5, 0.5]]))
+    >>> drawn.detach()
+    tensor([[0.5000, 1.0000, 0.0000]])
+    """
+    pieces = torch.split(x, [width for _, width in blocks], dim=-1)
+    draws = torch.split(uniform, [width for kind, width in blocks if kind == "softmax"], dim=-1)
+    draws = iter(draws)
+    out = []
+    for p, (kind, _) in zip(pieces, blocks):
+        if kind == "softmax":
+            # Gumbel-max: the argmax of log p + Gumbel noise is a draw from p
+            gumbel = -torch.log(-torch.log(next(draws).clamp(1e-12, 1 - 1e-7)))
+            level = (p.clamp_min(1e-12).log() + gumbel).argmax(dim=-1)
+            one_hot = nn.functional.one_hot(level, p.shape[-1]).to(p.dtype)
+            p = one_hot + p - p.detach()
+        out.append(p)
+    return torch.cat(out, dim=-1)
+
+
+def softmax_width(blocks):
+    """The number of outputs in the softmax blocks of ``blocks`` (0 for None)."""
+    return sum(width for kind, width in blocks or () if kind == "softmax")
+
+
 class _BlockActivation(nn.Module):
     """``activation`` on the numeric blocks of the last axis, softmax on the others."""
 

@@ -114,6 +114,18 @@ def test_level_frequencies_and_transitions_are_learned(sampler, budget):
     assert out.loc[on, "power"].mean() - out.loc[~on, "power"].mean() > 1.0
 
 
+def test_rcgan_discriminator_sees_drawn_levels_like_the_real_one_hot_ones():
+    # soft level probabilities would tell generated series apart from real ones
+    model = clone(FAST[0]).set_params(**LONG).fit(machine_states())
+    module = model.engine_.module_
+    fake = module.generate(50, 10)
+    numeric = [i for i, (kind, _) in enumerate(module.blocks) if kind == "numeric"]
+    levels = np.delete(fake.detach().numpy(), numeric, axis=2)
+    np.testing.assert_allclose(levels, levels.round(), atol=1e-6)
+    # one level per categorical channel (state and day) at every step
+    np.testing.assert_allclose(levels.sum(axis=2), 2.0, atol=1e-6)
+
+
 def test_categorical_channels_with_labels_static_attributes_and_saving(tmp_path):
     frame = machine_states()
     first = frame.groupby("id", sort=False).first()

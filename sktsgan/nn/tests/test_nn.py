@@ -7,9 +7,11 @@ from sktsgan.nn import (
     RecurrentNetwork,
     bce_discriminator_loss,
     bce_generator_loss,
+    draw_blocks,
     gradient_penalty,
     masked_mean,
     moment_loss,
+    softmax_blocks,
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
@@ -130,3 +132,24 @@ def test_engine_stops_on_a_non_finite_loss():
     net = engine()
     with pytest.raises(FloatingPointError, match=r"epoch 2: only_loss became nan.*Lower the"):
         net.run_phase({"x": torch.ones(8, 1)}, TrainingPhase("p", (("only", 1),), 3))
+
+
+def test_draw_blocks_draws_levels_by_their_probabilities_with_their_gradient():
+    blocks = (("numeric", 1), ("softmax", 3), ("softmax", 2))
+    logits = torch.tensor([[0.3, 2.0, 0.0, -1.0, 0.5, 0.5]]).repeat(20000, 1)
+    logits.requires_grad_(True)
+    probabilities = softmax_blocks(logits, blocks)
+    uniform = torch.rand(20000, 5, generator=torch.Generator().manual_seed(0))
+    drawn = draw_blocks(probabilities, blocks, uniform)
+    # the numeric block passes through; each softmax block is one-hot
+    assert torch.equal(drawn[:, 0], probabilities[:, 0])
+    assert torch.equal(drawn[:, 1:4].sum(dim=1), torch.ones(20000))
+    assert set(drawn[:, 1:].detach().unique().tolist()) == {0.0, 1.0}
+    # levels are drawn in proportion to their probabilities
+    frequencies = drawn[:, 1:].detach().mean(dim=0)
+    torch.testing.assert_close(frequencies, probabilities[0, 1:].detach(), atol=0.015, rtol=0)
+    # straight through: the gradient is the probabilities' own
+    weights = torch.randn(6)
+    expected = torch.autograd.grad((probabilities * weights).sum(), logits, retain_graph=True)
+    (drawn * weights).sum().backward()
+    torch.testing.assert_close(logits.grad, expected[0])
