@@ -1,6 +1,7 @@
 """DiffusionSampler: schedule, forward process, DDIM sampling, conditioning, options."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -114,6 +115,23 @@ def test_long_series_are_read_in_patches(fitted):
     assert shape == (2, 4, 8)  # ceil(10 / 3) tokens of 8 channels
     padding = kwargs["src_key_padding_mask"]
     assert padding.tolist() == [[False, False, True, True], [False] * 4]
+
+
+def test_prediction_auto_is_velocity_for_numbers_and_clean_with_categorical_channels(fitted):
+    assert fitted.prediction_ == "velocity"
+    assert fitted.engine_.module_.prediction == "velocity"
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({
+        "id": np.repeat(np.arange(8), 5), "t": np.tile(np.arange(5), 8),
+        "state": rng.choice(["on", "off"], 40), "power": rng.normal(size=40),
+    })  # fmt: skip
+    sampler = DiffusionSampler(
+        n_epochs=1, random_state=0, id_column="id", time_column="t", **FAST
+    ).fit(frame)
+    assert sampler.prediction_ == "clean"
+    assert sampler.engine_.module_.prediction == "clean"
+    chosen = sampler.set_params(prediction="velocity").fit(frame)
+    assert chosen.prediction_ == chosen.engine_.module_.prediction == "velocity"
 
 
 def test_sampling_options_apply_after_fit_and_are_checked(fitted):
