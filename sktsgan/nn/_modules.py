@@ -274,9 +274,11 @@ def draw_blocks(x, blocks, uniform):
     >>> drawn.detach()
     tensor([[0.5000, 1.0000, 0.0000]])
     """
+    # not torch.nn.functional.gumbel_softmax: it draws its own noise from the global
+    # generator, where sampling draws every random input up front (draw_noise) so that
+    # chunks computed in parallel give the same series as one at a time
     pieces = torch.split(x, [width for _, width in blocks], dim=-1)
-    draws = torch.split(uniform, [width for kind, width in blocks if kind == "softmax"], dim=-1)
-    draws = iter(draws)
+    draws = iter(torch.split(uniform, [w for kind, w in blocks if kind == "softmax"], dim=-1))
     out = []
     for p, (kind, _) in zip(pieces, blocks):
         if kind == "softmax":
