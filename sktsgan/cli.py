@@ -28,7 +28,7 @@ _OHLC = ("Open", "High", "Low", "Close")
 # The models' own defaults, for --help without importing torch; a test keeps them true.
 _MODEL_DEFAULTS = {
     "n_epochs": {"rcgan": 200, "timegan": 100, "crnngan": 200, "diffusion": 500},
-    "hidden_size": {"rcgan": 32, "timegan": 24, "crnngan": 32, "diffusion": 32},
+    "hidden_size": {"rcgan": 32, "timegan": 24, "crnngan": 32, "diffusion": "auto"},
 }
 
 

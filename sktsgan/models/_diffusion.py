@@ -23,6 +23,10 @@ _CHECK_SAMPLING_STEPS = 10
 _CONDITION_DROPOUT = 0.1
 # most tokens the denoiser reads per series when patch_size="auto"
 _TOKENS_PER_SERIES = 64
+# channels of the denoiser when hidden_size="auto": this many at the least, and at the
+# most twice the values a token carries (rounded up to a power of two), up to the cap
+_MIN_HIDDEN_SIZE = 32
+_MAX_HIDDEN_SIZE = 256
 
 
 def cosine_schedule(n_steps):
@@ -317,8 +321,14 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
     ----------
     denoiser : {"transformer", "tcn"}, default="transformer"
         The network that reads the noised window.
-    hidden_size : int, default=32
-        Channels of the denoiser.
+    hidden_size : int or "auto", default="auto"
+        Channels of the denoiser. "auto" gives each token at least twice as many
+        channels as the values it carries (``patch_size_ * n_features``), rounded up to
+        a power of two, from 32 to 256: 32 up to 16 values (every univariate series,
+        Sines' 5 features, the stock prices' 6), 64 for the appliance energy data's 28.
+        On those 28 features 32 channels scored 0.39 on the discriminative score and
+        64 channels 0.19 in the same training time (``docs/benchmarks.md``). The fitted
+        value is ``hidden_size_``.
     num_layers : int, default=2
         Transformer layers (the convolution network gets twice as many blocks).
     n_heads : int, default=4
@@ -374,6 +384,8 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         Per-feature scaling learned in ``fit``.
     patch_size_ : int
         Steps per token of the denoiser (``patch_size`` resolved).
+    hidden_size_ : int
+        Channels of the denoiser (``hidden_size`` resolved).
     prediction_ : {"velocity", "clean"}
         What the denoiser predicts (``prediction`` resolved).
     {data_attributes}
@@ -415,7 +427,7 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         **_WeightSelectionMixin._parameter_constraints,
         **STATIC_CONSTRAINTS,
         "denoiser": [StrOptions({"transformer", "tcn"})],
-        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
         "patch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -431,7 +443,7 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         self,
         *,
         denoiser="transformer",
-        hidden_size=32,
+        hidden_size="auto",
         num_layers=2,
         n_heads=4,
         patch_size="auto",
@@ -495,6 +507,18 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         return self.patch_size
 
     @property
+    def hidden_size_(self):
+        """Channels of the denoiser: ``hidden_size`` resolved for the fitted data."""
+        check_is_fitted(self, "_engine_dims")
+        return self._resolve_hidden_size(self._engine_dims[0])
+
+    def _resolve_hidden_size(self, n_features):
+        if self.hidden_size != "auto":
+            return self.hidden_size
+        wanted = 2 * n_features * self.patch_size_
+        return min(max(_MIN_HIDDEN_SIZE, 1 << (wanted - 1).bit_length()), _MAX_HIDDEN_SIZE)
+
+    @property
     def prediction_(self):
         """What the denoiser predicts: ``prediction`` resolved for the fitted channels."""
         check_is_fitted(self, "n_timesteps_")
@@ -505,16 +529,17 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         return self.prediction
 
     def _engine_params(self, n_features, n_classes):
-        if self.denoiser == "transformer" and self.hidden_size % self.n_heads:
+        hidden_size = self._resolve_hidden_size(n_features)
+        if self.denoiser == "transformer" and hidden_size % self.n_heads:
             raise ValueError(
-                f"n_heads={self.n_heads} must divide hidden_size={self.hidden_size}: each "
+                f"n_heads={self.n_heads} must divide hidden_size={hidden_size}: each "
                 "attention head reads hidden_size / n_heads channels."
             )
         return {
             "module": DiffusionNetworks,
             "module__n_features": n_features,
             "module__n_classes": n_classes,
-            "module__hidden_size": self.hidden_size,
+            "module__hidden_size": hidden_size,
             "module__num_layers": self.num_layers,
             "module__n_heads": self.n_heads,
             "module__patch_size": self.patch_size_,

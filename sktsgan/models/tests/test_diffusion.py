@@ -117,6 +117,27 @@ def test_long_series_are_read_in_patches(fitted):
     assert padding.tolist() == [[False, False, True, True], [False] * 4]
 
 
+@pytest.mark.parametrize(
+    ("n_timesteps", "n_features", "expected"),
+    [(10, 2, 32), (10, 16, 32), (10, 17, 64), (130, 6, 64), (10, 40, 128), (10, 200, 256)],
+)
+def test_hidden_size_auto_grows_with_the_values_a_token_carries(n_timesteps, n_features, expected):
+    # a token carries patch_size_ * n_features values (130 steps: patches of 3)
+    X = np.random.RandomState(0).normal(size=(4, n_timesteps, n_features))
+    sampler = DiffusionSampler(
+        n_epochs=1, n_heads=2, n_diffusion_steps=5, n_sampling_steps=2, random_state=0
+    ).fit(X)
+    assert sampler.hidden_size_ == sampler.engine_.module_.hidden_size == expected
+    assert sampler.engine_.module_.input.out_features == expected
+
+
+def test_a_hidden_size_given_is_used_as_it_is(fitted):
+    assert fitted.hidden_size_ == fitted.engine_.module_.hidden_size == 8
+    X = np.zeros((4, 5, 2))
+    with pytest.raises(ValueError, match="n_heads=3 must divide hidden_size=32"):
+        DiffusionSampler(n_epochs=1, n_heads=3).fit(X)
+
+
 def test_prediction_auto_is_velocity_for_numbers_and_clean_with_categorical_channels(fitted):
     assert fitted.prediction_ == "velocity"
     assert fitted.engine_.module_.prediction == "velocity"
