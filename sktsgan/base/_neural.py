@@ -9,6 +9,7 @@ How data is encoded for the networks is left to the two siblings built on it:
 from __future__ import annotations
 
 import copy
+import inspect
 import os
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -67,12 +68,15 @@ callbacks : list of skorch callbacks, default=None
     ``skorch.callbacks.EarlyStopping(monitor="generator_loss")``."""
 # the GAN samplers' docstrings name these where they say {selection_parameters}
 _SELECTION_PARAMETERS = """\
-ema_decay : float or None, default=0.999
+ema_decay : float or None, default={ema_decay_default}
     Sample with an exponential moving average of the networks' weights, updated
-    after every batch with this decay (warmed up over the first updates, and
-    started afresh with each training phase); averaging smooths out the
-    oscillation of adversarial training. None samples with the weights
-    themselves.
+    after every batch with this decay (started afresh with each training phase);
+    averaging smooths out the oscillation of adversarial training. A warm-up makes
+    update ``t``'s decay ``min(ema_decay, (1 + t) / (10 + t))``: a run of fewer than
+    ``9 / (1 - ema_decay)`` updates averages over about its last fifth whatever the
+    decay (the averaged weights are a tenth of the run old on average), a longer one
+    over about its last ``1 / (1 - ema_decay)`` updates. None samples with the
+    weights themselves.
 restore_best : bool, default=False
     Every few epochs of the last phase (20 times in all) ``fit`` scores the
     weights it would sample with by ``fidelity_gap`` (recorded in ``history_``):
@@ -153,6 +157,9 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             reliability_parameters=_RELIABILITY_PARAMETERS,
             selection_parameters=_SELECTION_PARAMETERS,
         )
+        ema_decay = inspect.signature(cls.__init__).parameters.get("ema_decay")
+        if ema_decay is not None:  # each sampler's docstring gives its own default
+            fill_docstring(cls, ema_decay_default=repr(ema_decay.default))
 
     @abstractmethod
     def _engine_params(self, n_features, n_classes):

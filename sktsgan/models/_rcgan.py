@@ -276,7 +276,7 @@ class RCGANSampler(
         batch_size="auto",
         lr=1e-3,
         lr_discriminator=None,
-        ema_decay=0.999,
+        ema_decay=0.9999,
         restore_best=False,
         max_time=None,
         device="cpu",

@@ -98,6 +98,26 @@ def test_sampling_weights_average_warm_up_and_keep_the_best():
     assert int(copies.n_averaged) == 0
 
 
+def test_decays_differ_only_after_the_warm_up():
+    # the warm-up decay (1 + t) / (10 + t) stays below 0.999 for 8 990 updates: until
+    # then 0.999 and 0.9999 keep the same average (so small data sets see no difference)
+    net = torch.nn.Linear(1, 1, bias=False)
+    short, long = SamplingWeights(net, decay=0.999), SamplingWeights(net, decay=0.9999)
+    weights = torch.linspace(0.0, 1.0, 30_000)
+    for t, w in enumerate(weights):
+        with torch.no_grad():
+            net.weight.fill_(float(w))
+        short.update(list(net.parameters()), [])
+        long.update(list(net.parameters()), [])
+        if t == 8_000:
+            assert torch.equal(short.average.weight, long.average.weight)
+    # after 30 000 updates of weights moving at a steady pace, 0.999 lags about 1 000
+    # updates behind them and 0.9999 (still warming up) a tenth of the run: 3 000
+    lag = [(1.0 - float(c.average.weight)) * 30_000 for c in (short, long)]
+    assert lag[0] == pytest.approx(1_000, rel=0.05)
+    assert lag[1] == pytest.approx(3_000, rel=0.1)
+
+
 @pytest.mark.parametrize("Sampler", [RCGANSampler, TimeGANSampler, CRNNGANSampler])
 def test_fit_scores_the_last_phase_and_samples_with_the_best_copy(Sampler, X):
     sampler = Sampler(n_epochs=10, **FAST).fit(X)
