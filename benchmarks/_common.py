@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import math
 import os
+import time
 
 import numpy as np
 import torch
+from skorch.callbacks import Callback
 
 
 def set_threads(threads):
@@ -44,3 +47,26 @@ def parse_setting(item, parser):
         return name, ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return name, text  # a bare word such as cell=lstm
+
+
+class BudgetCosineLR(Callback):
+    """A skorch callback: every optimiser's learning rate follows a cosine to zero.
+
+    Progress through the current phase is the larger of its share of epochs done and
+    its share of the ``max_time`` budget used, so a time-bounded fit ends its schedule
+    when its time runs out. A probe for benchmarks, not (yet) a library feature.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        progress = net.position_[1] / max(1, net.max_epochs)
+        deadlines = getattr(net, "_deadlines", None)
+        deadline = deadlines[net._phase_index] if deadlines else None
+        if deadline is not None:
+            budget = max(1e-9, deadline - net._phase_started)
+            progress = max(progress, (time.monotonic() - net._phase_started) / budget)
+        factor = 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
+        for name in vars(net):
+            if name.startswith("optimizer_") and name.endswith("_"):
+                for group in getattr(net, name).param_groups:
+                    group.setdefault("initial_lr", group["lr"])
+                    group["lr"] = group["initial_lr"] * factor

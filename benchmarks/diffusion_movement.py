@@ -10,18 +10,25 @@ does not.
 Examples
 --------
     python benchmarks/diffusion_movement.py --seed 0 --max-time 100 --prediction velocity
+    python benchmarks/diffusion_movement.py --seed 0 --max-time 100 --prediction velocity \
+        --cosine-lr
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from sktsgan import DiffusionSampler
-from sktsgan.cli import load_data
-from sktsgan.metrics import discriminative_score, moment_gaps
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import BudgetCosineLR  # noqa: E402
+
+from sktsgan import DiffusionSampler  # noqa: E402
+from sktsgan.cli import load_data  # noqa: E402
+from sktsgan.metrics import discriminative_score, moment_gaps  # noqa: E402
 
 
 def within_window_std(X, feature):
@@ -34,6 +41,11 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-time", type=float, default=100, help="seconds of training")
     parser.add_argument("--prediction", choices=["clean", "velocity"], default="clean")
+    parser.add_argument(
+        "--cosine-lr",
+        action="store_true",
+        help="probe: the learning rate follows a cosine to zero over the time budget",
+    )
     args = parser.parse_args(argv)
     X, names = load_data("stocks", 24)
     close, volume = names.index("Close"), names.index("Volume")
@@ -42,6 +54,7 @@ def main(argv=None):
         n_epochs=100_000,  # max_time ends training
         prediction=args.prediction,
         random_state=args.seed,
+        callbacks=[BudgetCosineLR()] if args.cosine_lr else None,
     )
     start = time.perf_counter()
     sampler.fit(X)

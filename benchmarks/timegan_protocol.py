@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import parse_setting, set_threads
+from _common import BudgetCosineLR, parse_setting, set_threads
 
 from sktsgan import models
 from sktsgan.datasets import load_energy, load_stocks, make_sines
@@ -152,6 +152,8 @@ def fit_and_score(args, class_name, settings, X, scale, iterations, seed):
     if iterations is not None:
         sampler.set_params(**settings(iterations, len(X)))
     sampler.set_params(**args.set)
+    if args.cosine_lr:
+        sampler.set_params(callbacks=[BudgetCosineLR()])
     start = time.perf_counter()
     sampler.fit(X)
     fit_seconds = time.perf_counter() - start
@@ -259,6 +261,11 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--verbose", action="store_true", help="show a training progress bar")
+    parser.add_argument(
+        "--cosine-lr",
+        action="store_true",
+        help="probe: learning rates follow a cosine to zero over each phase's epochs or time",
+    )
     parser.add_argument(
         "--set",
         nargs="+",
