@@ -114,8 +114,8 @@ def _add_model_options(gen):
         "--max-time",
         type=float,
         default=None,
-        help="train for at most this many seconds; the best weights found are kept "
-        "(default: no limit)",
+        help="train for at most this many seconds (or --n-epochs, whichever ends first); "
+        "samples come from the moving average of the weights at the end (default: no limit)",
     )
     gen.add_argument(
         "--hidden-size",
