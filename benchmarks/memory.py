@@ -1,7 +1,8 @@
 """Peak memory of ``sample(n)`` from 10^3 to 10^6 series, and of ``fit`` on 10^5 series.
 
 Canonical configuration (the TimeGAN paper's): Sines, 24 steps, 5 features; TimeGAN with
-3-layer GRUs of 24 units. Each figure comes from a fresh process, which resets its peak
+3-layer GRUs of 24 units, or (``--sampler diffusion``) ``DiffusionSampler`` at its
+defaults. Each figure comes from a fresh process, which resets its peak
 resident set size (``VmHWM``, via ``/proc/self/clear_refs``; Linux only) just before the
 call measured, so torch's start-up and the training data do not count:
 
@@ -15,6 +16,7 @@ Examples
 --------
     python benchmarks/memory.py
     python benchmarks/memory.py --sample 1000 10000 --fit 10000 --threads 1 --json m.json
+    python benchmarks/memory.py --sampler diffusion --sample 1000 10000 30000 --fit
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import numpy as np
 import torch
 torch.set_num_threads({threads})
 os.environ["SKTSGAN_NUM_THREADS"] = "{threads}"
-from sktsgan import TimeGANSampler
+from sktsgan import DiffusionSampler, TimeGANSampler
 from sktsgan.datasets import make_sines
 
 
@@ -52,6 +54,8 @@ def reset_peak():
 
 
 def sampler():
+    if "{sampler}" == "diffusion":
+        return DiffusionSampler(n_epochs=1, random_state=0)
     return TimeGANSampler(hidden_size=24, num_layers=3, cell="gru", n_epochs=1,
                           n_epochs_embedding=1, n_epochs_supervised=1, batch_size=128,
                           random_state=0)
@@ -82,8 +86,8 @@ else:
 """
 
 
-def probe(mode, n, threads):
-    code = _PROBE.format(threads=threads, steps=STEPS, features=FEATURES)
+def probe(mode, n, threads, sampler="timegan"):
+    code = _PROBE.format(threads=threads, steps=STEPS, features=FEATURES, sampler=sampler)
     out = subprocess.run(
         [sys.executable, "-c", code, mode, str(n)], capture_output=True, text=True, check=True
     ).stdout.split()
@@ -100,15 +104,16 @@ def main(argv=None):
     parser.add_argument("--sample", type=int, nargs="*", default=[10**3, 10**4, 10**5, 10**6])
     parser.add_argument("--fit", type=int, nargs="*", default=[10**5])
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--sampler", choices=("timegan", "diffusion"), default="timegan")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    print(f"Machine: {machine()}; torch threads: {args.threads}.")
+    print(f"Machine: {machine()}; torch threads: {args.threads}; sampler: {args.sampler}.")
     results = {"machine": machine(), "threads": args.threads, "sample": [], "fit": []}
 
     print("\n| series sampled | resident before | peak | returned array | peak - before - array |")
     print("|---|---|---|---|---|")
     for n in args.sample:
-        row = probe("sample", n, args.threads)
+        row = probe("sample", n, args.threads, args.sampler)
         results["sample"].append(row)
         extra = row["peak"] - row["before"] - row["data"]
         print(
@@ -122,7 +127,7 @@ def main(argv=None):
     )
     print("|---|---|---|---|---|---|")
     for n in args.fit:
-        row = probe("fit", n, args.threads)
+        row = probe("fit", n, args.threads, args.sampler)
         results["fit"].append(row)
         extra = row["peak"] - row["before"]
         print(
