@@ -12,6 +12,8 @@ Examples
     python benchmarks/diffusion_movement.py --seed 0 --max-time 100 --prediction velocity
     python benchmarks/diffusion_movement.py --seed 0 --max-time 100 --prediction velocity \
         --cosine-lr
+    python benchmarks/diffusion_movement.py --seed 0 --max-time 120 --prediction velocity \
+        --sampling-steps 50 100 200
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def main(argv=None):
         action="store_true",
         help="probe: the learning rate follows a cosine to zero over the time budget",
     )
+    parser.add_argument(
+        "--sampling-steps",
+        type=int,
+        nargs="+",
+        default=[50],
+        help="DDIM steps to sample the one fit with (default: 50, the sampler's)",
+    )
     args = parser.parse_args(argv)
     X, names = load_data("stocks", 24)
     close, volume = names.index("Close"), names.index("Volume")
@@ -60,17 +69,20 @@ def main(argv=None):
     sampler.fit(X)
     seconds, epochs = time.perf_counter() - start, len(sampler.history_)
     print(f"seed {args.seed}: fit {seconds:.0f} s, {epochs} epochs")
-    S = sampler.sample(1000, random_state=0)
-    gaps = {key: round(value, 3) for key, value in moment_gaps(X, S).items()}
-    print(gaps)
-    real_volume, synthetic_volume = (within_window_std(Z, volume) / 1e6 for Z in (X, S))
-    print(
-        f"within-window std of Close {within_window_std(S, close):.2f} "
-        f"(real {within_window_std(X, close):.2f}), of Volume "
-        f"{synthetic_volume:.2f} M (real {real_volume:.2f} M)"
-    )
-    scores = [round(discriminative_score(X, S, random_state=k), 3) for k in range(2)]
-    print(f"discriminative (2 classifiers): {scores}")
+    for steps in args.sampling_steps:  # the same fit, sampled with each number of steps
+        sampler.set_params(n_sampling_steps=steps)
+        S = sampler.sample(1000, random_state=0)
+        print(f"{steps} sampling steps:")
+        gaps = {key: round(value, 3) for key, value in moment_gaps(X, S).items()}
+        print(gaps)
+        real_volume, synthetic_volume = (within_window_std(Z, volume) / 1e6 for Z in (X, S))
+        print(
+            f"within-window std of Close {within_window_std(S, close):.2f} "
+            f"(real {within_window_std(X, close):.2f}), of Volume "
+            f"{synthetic_volume:.2f} M (real {real_volume:.2f} M)"
+        )
+        scores = [round(discriminative_score(X, S, random_state=k), 3) for k in range(2)]
+        print(f"discriminative (2 classifiers): {scores}", flush=True)
 
 
 if __name__ == "__main__":
