@@ -10,9 +10,9 @@ does not.
 Examples
 --------
     python benchmarks/diffusion_movement.py --seed 0 --max-time 100 --prediction velocity
-    python benchmarks/diffusion_movement.py --seed 0 --max-time 100 --prediction velocity \
+    python benchmarks/diffusion_movement.py --seed 0 --max-time 100 --prediction velocity \\
         --cosine-lr
-    python benchmarks/diffusion_movement.py --seed 0 --max-time 120 --prediction velocity \
+    python benchmarks/diffusion_movement.py --seed 0 --max-time 120 --prediction velocity \\
         --sampling-steps 50 100 200
 """
 

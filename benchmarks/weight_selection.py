@@ -29,7 +29,7 @@ Examples
         --seeds 0 1 2 --json out/selection_timegan_sines.json
     python benchmarks/weight_selection.py --sampler rcgan --data stocks --seeds 0 1 2 \\
         --set n_epochs=100
-    python benchmarks/weight_selection.py --sampler diffusion --data sines \
+    python benchmarks/weight_selection.py --sampler diffusion --data sines \\
         --set n_epochs=100000 --set max_time=780 --choices average --also-decay 0.9999
 """
 
