@@ -17,10 +17,16 @@ def set_threads(threads):
 
     sktsgan pins its own computations to ``SKTSGAN_NUM_THREADS`` (1 when unset) and
     restores the caller's count after; a benchmark that compares it with plain PyTorch
-    must set both.
+    must set both. BLAS libraries get the same count for the whole process (the
+    compiled GRU kernels multiply through SciPy's BLAS, which ``fit`` pins but a
+    benchmark that calls the engine directly does not).
     """
+    import scipy.linalg  # noqa: F401  (loads SciPy's BLAS, so that the limit reaches it)
+    from threadpoolctl import threadpool_limits
+
     os.environ["SKTSGAN_NUM_THREADS"] = str(threads)
     torch.set_num_threads(threads)
+    threadpool_limits(threads, user_api="blas")
 
 
 def print_mean_and_worst(runs, keys, lower_is_better=()):

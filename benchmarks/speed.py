@@ -12,12 +12,13 @@ Canonical configuration (the TimeGAN paper's): Sines, 24 steps, 5 features, batc
 defaults (moment loss off, as in their papers, so that the losses match the reference).
 
 Sampling: generated time steps per second of ``TimeGANSampler.sample`` for the canonical
-configuration, through the fused GRU and, alternating with it, forced through ``nn.GRU``
-(:func:`sktsgan.nn.native_recurrence`) and through the fused GRU one chunk at a time
+configuration, through the fused GRU (compiled kernels where numba works) and,
+alternating with it, through the fused GRU one chunk at a time
 (``SKTSGAN_SAMPLING_THREADS=1``; by default ``sample`` computes up to as many chunks at
-once as there are cores, at most 4); and the peak memory of a fresh process that
-samples 10^4, 10^5 and 10^6 series, minus the size of the returned array: flat if
-sampling streams in chunks.
+once as there are cores, at most 4), through the fused GRU's ATen path (no compiled
+kernels) and through ``nn.GRU``, both with chunks at once; and the peak memory of a
+fresh process that samples 10^4, 10^5 and 10^6 series, minus the size of the returned
+array: flat if sampling streams in chunks.
 
 With ``--device cuda`` both sides run on the GPU (the plain reference through
 ``torch.set_default_device``; sktsgan with ``device="cuda"``, where its recurrent layers
@@ -55,7 +56,7 @@ from _plain_reference import PlainCRNNGAN, PlainRCGAN, PlainTimeGAN  # noqa: E40
 from timegan_protocol import machine  # noqa: E402
 
 from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler  # noqa: E402
-from sktsgan.nn import AdversarialNet, native_recurrence  # noqa: E402
+from sktsgan.nn import AdversarialNet, _fused_gru, _modules  # noqa: E402
 from sktsgan.utils._torch import SAMPLING_THREADS_VARIABLE, sampling_workers  # noqa: E402
 
 BATCH, STEPS, FEATURES = 128, 24, 5
@@ -197,7 +198,12 @@ def time_sampling(threads):
         "fused GRU, one chunk at a time": lambda: mock.patch.dict(
             os.environ, {SAMPLING_THREADS_VARIABLE: "1"}
         ),
-        "nn.GRU": native_recurrence,
+        # both patched process-wide: the chunks run in threads of their own, which
+        # native_recurrence() (a per-thread switch) would not reach
+        "fused GRU, ATen path": lambda: mock.patch.dict(
+            _fused_gru._kernels_by_dtype, dict.fromkeys(_fused_gru._KERNEL_DTYPES)
+        ),
+        "nn.GRU": lambda: mock.patch.object(_modules, "use_fused_gru", lambda rnn, x: False),
     }
     rates = {path: [] for path in paths}
     for _ in range(3):  # alternating, as for the training steps
@@ -211,6 +217,7 @@ def time_sampling(threads):
     for path, value in medians.items():
         print(f"- {path}: {value / 1e6:.2f} M steps/s")
     steps_per_second, through_nn_gru = medians["fused GRU"], medians["nn.GRU"]
+    through_aten = medians["fused GRU, ATen path"]
 
     print("\n| series sampled | peak memory | returned array | peak minus array |")
     print("|---|---|---|---|")
@@ -239,6 +246,7 @@ def time_sampling(threads):
         "steps_per_second": steps_per_second,
         "steps_per_second_one_chunk_at_a_time": medians["fused GRU, one chunk at a time"],
         "steps_per_second_nn_gru": through_nn_gru,
+        "steps_per_second_aten_path": through_aten,
         "sampling_workers": sampling_workers(),
         "memory": memory,
     }

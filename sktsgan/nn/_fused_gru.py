@@ -21,21 +21,35 @@ and ``tanh`` is computed as ``2 sigmoid(2a) - 1``, which is several times faster
 In inference (sampling) only one wave's buffers are kept, so memory does not grow with
 the sequence length.
 
+Each pass runs as one compiled call where numba can compile the kernels of
+:mod:`sktsgan.nn._gru_kernels` (float32 and float64; about 6 s once per machine, then
+cached), and as the wavefront of small ATen calls below otherwise, after one warning.
+Setting the environment variable ``SKTSGAN_COMPILED_KERNELS=0`` before the first GRU
+runs chooses the ATen path without a warning.
+
 The weights are those of an ``nn.GRU`` (same names, same layout), so the module, its
 state dict and its pickles stay standard; only the arithmetic path differs. The result
-equals ``nn.GRU``'s to float rounding (tested). No double backward: code that needs it
-(the WGAN-GP penalty) turns the path off with :func:`native_recurrence`.
+equals ``nn.GRU``'s to float rounding (tested, on both paths). No double backward: code
+that needs it (the WGAN-GP penalty) turns the path off with :func:`native_recurrence`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+import warnings
 
+import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
 _state = threading.local()
+
+COMPILED_KERNELS_VARIABLE = "SKTSGAN_COMPILED_KERNELS"
+_kernels_by_dtype = {}  # torch dtype -> the compiled kernels' module, or None
+_kernels_lock = threading.Lock()
+_KERNEL_DTYPES = {torch.float32: np.float32, torch.float64: np.float64}
 
 
 @contextlib.contextmanager
@@ -109,10 +123,48 @@ def fused_gru(x, rnn):
     weights = []
     for layer in range(rnn.num_layers):
         weights += [getattr(rnn, f"{name}_l{layer}") for name in _WEIGHT_NAMES]
+    kernels = compiled_kernels(x.dtype) if x.numel() else None
     if not torch.is_grad_enabled():
         # nothing to keep for a backward: two waves of buffers instead of all of them
+        if kernels is not None:
+            return _compiled_inference(x, rnn.num_layers, weights, kernels)
         return _wavefront(x, rnn.num_layers, weights, keep=False)[0]
+    if kernels is not None:
+        return _CompiledGRU.apply(x, rnn.num_layers, kernels, *weights)
     return _FusedGRU.apply(x, rnn.num_layers, *weights)
+
+
+def compiled_kernels(dtype):
+    """The compiled GRU kernels for tensors of ``dtype``, or None to use ATen calls.
+
+    Compiled (or loaded from numba's cache) on the first call per dtype. None for
+    dtypes other than float32 and float64, where ``SKTSGAN_COMPILED_KERNELS=0`` was
+    set, and where numba is missing or cannot compile them; the last warns once.
+    """
+    if dtype not in _kernels_by_dtype:
+        with _kernels_lock:
+            if dtype not in _kernels_by_dtype:
+                _kernels_by_dtype[dtype] = _load_kernels(dtype)
+    return _kernels_by_dtype[dtype]
+
+
+def _load_kernels(dtype):
+    if dtype not in _KERNEL_DTYPES or os.environ.get(COMPILED_KERNELS_VARIABLE) == "0":
+        return None
+    try:
+        from . import _gru_kernels
+
+        _gru_kernels.warm_up(_KERNEL_DTYPES[dtype])
+    except Exception as error:  # numba missing, or no compiler for this platform
+        warnings.warn(
+            f"sktsgan's compiled GRU kernels are unavailable ({type(error).__name__}: "
+            f"{error}); GRUs run through slower PyTorch operations instead. Set "
+            f"{COMPILED_KERNELS_VARIABLE}=0 to choose that without this warning.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return None
+    return _gru_kernels
 
 
 _WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
@@ -274,3 +326,109 @@ class _FusedGRU(torch.autograd.Function):
         for layer in range(n_layers):
             grads += [grad_w[layer], grad_w_hh[layer], grad_b[layer], grad_b_hh[layer]]
         return (grad_x, None, *grads)
+
+
+def _kernel_inputs(x, n_layers, weights):
+    """The compiled kernels' weight arrays: the first layer's input projection at every
+    step ``(T, B, 3H)``, then the recurrent and upper input weights transposed, stacked
+    by layer, and their biases; all contiguous."""
+    w_ih, w_hh, b_ih, b_hh = (weights[i::4] for i in range(4))
+    batch, n_steps, n_in = x.shape
+    hidden = w_hh[0].shape[1]
+    first = torch.addmm(b_ih[0], x.transpose(0, 1).reshape(-1, n_in), w_ih[0].t())
+    first = first.view(n_steps, batch, 3 * hidden)
+    recurrent = torch.stack(w_hh).transpose(1, 2).contiguous()
+    if n_layers > 1:
+        upper = torch.stack(w_ih[1:]).transpose(1, 2).contiguous()
+        upper_bias = torch.stack(b_ih[1:])
+    else:
+        upper = x.new_empty(0, hidden, 3 * hidden)
+        upper_bias = x.new_empty(0, 3 * hidden)
+    return first, recurrent, torch.stack(b_hh), upper, upper_bias
+
+
+def _arrays(*tensors):
+    """NumPy views (no copies) of contiguous CPU tensors, for the compiled kernels."""
+    return [tensor.detach().numpy() for tensor in tensors]
+
+
+def _compiled_inference(x, n_layers, weights, kernels):
+    batch, n_steps, _ = x.shape
+    output = x.new_empty(n_steps, batch, weights[1].shape[1])
+    kernels.infer(*_arrays(*_kernel_inputs(x, n_layers, weights), output))
+    return output.transpose(0, 1)
+
+
+class _CompiledGRU(torch.autograd.Function):
+    """The wavefront forward and backward as compiled calls (:mod:`._gru_kernels`).
+
+    The compiled backward gives the gradients of every step's gate pre-activations;
+    the input and weight gradients are then a few large products, as in
+    :class:`_FusedGRU`, skipped for weights that do not train in this update.
+    """
+
+    @staticmethod
+    def forward(ctx, x, n_layers, kernels, *weights):
+        batch, n_steps, _ = x.shape
+        hidden = weights[1].shape[1]
+        n_waves = n_steps + n_layers - 1
+        states = x.new_empty(n_layers, n_waves + 1, batch, hidden)
+        gates = x.new_empty(n_layers, n_waves, batch, 2 * hidden)
+        candidates = x.new_empty(n_layers, n_waves, batch, hidden)
+        hidden_new = x.new_empty(n_layers, n_waves, batch, hidden)
+        kernels.forward(
+            *_arrays(*_kernel_inputs(x, n_layers, weights), states, gates, candidates, hidden_new)
+        )
+        ctx.n_layers, ctx.kernels = n_layers, kernels
+        ctx.save_for_backward(x, states, gates, candidates, hidden_new, *weights)
+        # the top layer's state after waves L - 1 ... L + T - 2 is its output at each step
+        return states[-1, n_layers:].transpose(0, 1)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_output):
+        x, states, gates, candidates, hidden_new, *weights = ctx.saved_tensors
+        n_layers = ctx.n_layers
+        w_ih, w_hh = weights[0::4], weights[1::4]
+        _, n_waves, batch, hidden = candidates.shape
+        n_steps, n_in = x.shape[1], x.shape[2]
+        grad_hh = x.new_empty(n_layers, n_waves, batch, 3 * hidden)
+        grad_ih = x.new_empty(n_layers, n_waves, batch, 3 * hidden)
+        upper = torch.stack(w_ih[1:]) if n_layers > 1 else x.new_empty(0, 3 * hidden, hidden)
+        ctx.kernels.backward(
+            *_arrays(
+                grad_output.transpose(0, 1).contiguous(),
+                states,
+                gates,
+                candidates,
+                hidden_new,
+                torch.stack(w_hh),
+                upper,
+                grad_hh,
+                grad_ih,
+            )
+        )
+        bottom = grad_ih[0, :n_steps].view(-1, 3 * hidden)  # layer 0's real steps
+        grad_x = None
+        if ctx.needs_input_grad[0]:
+            grad_x = bottom.mm(w_ih[0]).view(n_steps, batch, n_in).transpose(0, 1)
+        if not any(ctx.needs_input_grad[3:]):
+            # a network that only passes gradients on needs no weight products
+            return (grad_x, None, None, *[None] * len(weights))
+
+        # weight gradients: one product per kind over all waves and the batch
+        before = states[:, :-1].reshape(n_layers, -1, hidden)  # (L, W*B, H)
+        grad_hh = grad_hh.view(n_layers, -1, 3 * hidden)
+        grad_ih = grad_ih.view(n_layers, -1, 3 * hidden)
+        grad_w_hh = torch.bmm(grad_hh.transpose(1, 2), before)
+        grad_b_hh = grad_hh.sum(dim=1)
+        x_steps = x.transpose(0, 1).reshape(-1, n_in)
+        grad_w_ih = [bottom.t().mm(x_steps)]
+        grad_b_ih = [bottom.sum(dim=0)]
+        if n_layers > 1:
+            grad_w_ih += torch.bmm(grad_ih[1:].transpose(1, 2), before[:-1]).unbind(0)
+            grad_b_ih += grad_ih[1:].sum(dim=1).unbind(0)
+        grads = []
+        for layer in range(n_layers):
+            grads += [grad_w_ih[layer], grad_w_hh[layer], grad_b_ih[layer], grad_b_hh[layer]]
+        return (grad_x, None, None, *grads)

@@ -24,7 +24,7 @@ from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
 from sktsgan.base import _neural
 from sktsgan.metrics import crps_ensemble, interval_coverage, tstr_score
 from sktsgan.preprocessing import SeriesFlattener
-from sktsgan.utils._torch import sampling_workers
+from sktsgan.utils._torch import pinned_threads, sampling_workers
 
 SERIES = np.random.RandomState(0).rand(12, 6, 2)
 TABLE = pd.DataFrame(
@@ -237,6 +237,24 @@ def test_fit_and_sample_use_the_configured_threads_and_restore_the_callers(
         assert torch.get_num_threads() == 3
     finally:
         torch.set_num_threads(before)
+
+
+def test_blas_libraries_get_the_configured_threads_too(monkeypatch):
+    """The compiled GRU kernels multiply through SciPy's BLAS: it must not start a
+    thread per core inside a block that promises one thread."""
+    import scipy.linalg  # noqa: F401  (loads SciPy's BLAS)
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads():
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    monkeypatch.delenv("SKTSGAN_NUM_THREADS", raising=False)
+    with threadpool_limits(2, user_api="blas"):
+        outside = blas_threads()  # {2}, or {1} on a machine of one core
+        with pinned_threads():
+            inside = blas_threads()
+        assert blas_threads() == outside
+    assert inside == {1}
 
 
 def test_a_bad_thread_count_is_refused_with_the_fix(monkeypatch):

@@ -10,6 +10,7 @@ import threading
 
 import joblib
 import torch
+from threadpoolctl import threadpool_limits
 
 # torch draws from one process-wide generator: two seeded blocks running at once in two
 # threads would interleave their draws (and restore each other's state), so they take
@@ -153,8 +154,10 @@ def seeded_torch(seed, device):
 def pinned_threads():
     """Run the block with :func:`configured_threads` torch threads; restore the count after.
 
-    The count is process-wide: blocks in different threads run one at a time (the lock
-    of :func:`seeded_torch`).
+    BLAS libraries loaded by other packages get the same count for the block: the
+    compiled GRU kernels multiply through SciPy's BLAS, which would otherwise start
+    a thread per core. The count is process-wide: blocks in different threads run one
+    at a time (the lock of :func:`seeded_torch`).
 
     Examples
     --------
@@ -167,7 +170,10 @@ def pinned_threads():
     (1, True)
     """
     threads = configured_threads()
-    with _GLOBAL_RNG_LOCK:
+    with _GLOBAL_RNG_LOCK, contextlib.ExitStack() as stack:
+        if threads is not None:
+            # threadpoolctl sets the limit when called, not when entered: inside the lock
+            stack.enter_context(threadpool_limits(threads, user_api="blas"))
         before = torch.get_num_threads()
         if threads is not None and threads != before:
             torch.set_num_threads(threads)
