@@ -56,7 +56,7 @@ from _plain_reference import PlainCRNNGAN, PlainRCGAN, PlainTimeGAN  # noqa: E40
 from timegan_protocol import machine  # noqa: E402
 
 from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler  # noqa: E402
-from sktsgan.nn import AdversarialNet, _fused_gru, _modules  # noqa: E402
+from sktsgan.nn import AdversarialNet, _compiled, _modules  # noqa: E402
 from sktsgan.utils._torch import SAMPLING_THREADS_VARIABLE, sampling_workers  # noqa: E402
 
 BATCH, STEPS, FEATURES = 128, 24, 5
@@ -201,7 +201,7 @@ def time_sampling(threads):
         # both patched process-wide: the chunks run in threads of their own, which
         # native_recurrence() (a per-thread switch) would not reach
         "fused GRU, ATen path": lambda: mock.patch.dict(
-            _fused_gru._kernels_by_dtype, dict.fromkeys(_fused_gru._KERNEL_DTYPES)
+            _compiled._loaded, {("gru", dtype): None for dtype in _compiled.KERNEL_DTYPES}
         ),
         "nn.GRU": lambda: mock.patch.object(_modules, "use_fused_gru", lambda rnn, x: False),
     }

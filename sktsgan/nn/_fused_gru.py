@@ -36,20 +36,14 @@ that needs it (the WGAN-GP penalty) turns the path off with :func:`native_recurr
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
-import warnings
 
-import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-_state = threading.local()
+from ._compiled import arrays, compiled_kernels
 
-COMPILED_KERNELS_VARIABLE = "SKTSGAN_COMPILED_KERNELS"
-_kernels_by_dtype = {}  # torch dtype -> the compiled kernels' module, or None
-_kernels_lock = threading.Lock()
-_KERNEL_DTYPES = {torch.float32: np.float32, torch.float64: np.float64}
+_state = threading.local()
 
 
 @contextlib.contextmanager
@@ -78,6 +72,11 @@ def native_recurrence():
         _state.disabled = previous
 
 
+def native_requested():
+    """Whether this thread is inside :func:`native_recurrence`."""
+    return getattr(_state, "disabled", False)
+
+
 def use_fused_gru(rnn, x):
     """Whether ``rnn`` (an ``nn.GRU``) should run through :func:`fused_gru` on ``x``.
 
@@ -87,7 +86,7 @@ def use_fused_gru(rnn, x):
     return (
         isinstance(rnn, torch.nn.GRU)
         and x.device.type == "cpu"
-        and not getattr(_state, "disabled", False)
+        and not native_requested()
         and not rnn.bidirectional
         and rnn.bias
         and rnn.batch_first
@@ -123,7 +122,7 @@ def fused_gru(x, rnn):
     weights = []
     for layer in range(rnn.num_layers):
         weights += [getattr(rnn, f"{name}_l{layer}") for name in _WEIGHT_NAMES]
-    kernels = compiled_kernels(x.dtype) if x.numel() else None
+    kernels = compiled_kernels("gru", x.dtype) if x.numel() else None
     if not torch.is_grad_enabled():
         # nothing to keep for a backward: two waves of buffers instead of all of them
         if kernels is not None:
@@ -132,39 +131,6 @@ def fused_gru(x, rnn):
     if kernels is not None:
         return _CompiledGRU.apply(x, rnn.num_layers, kernels, *weights)
     return _FusedGRU.apply(x, rnn.num_layers, *weights)
-
-
-def compiled_kernels(dtype):
-    """The compiled GRU kernels for tensors of ``dtype``, or None to use ATen calls.
-
-    Compiled (or loaded from numba's cache) on the first call per dtype. None for
-    dtypes other than float32 and float64, where ``SKTSGAN_COMPILED_KERNELS=0`` was
-    set, and where numba is missing or cannot compile them; the last warns once.
-    """
-    if dtype not in _kernels_by_dtype:
-        with _kernels_lock:
-            if dtype not in _kernels_by_dtype:
-                _kernels_by_dtype[dtype] = _load_kernels(dtype)
-    return _kernels_by_dtype[dtype]
-
-
-def _load_kernels(dtype):
-    if dtype not in _KERNEL_DTYPES or os.environ.get(COMPILED_KERNELS_VARIABLE) == "0":
-        return None
-    try:
-        from . import _gru_kernels
-
-        _gru_kernels.warm_up(_KERNEL_DTYPES[dtype])
-    except Exception as error:  # numba missing, or no compiler for this platform
-        warnings.warn(
-            f"sktsgan's compiled GRU kernels are unavailable ({type(error).__name__}: "
-            f"{error}); GRUs run through slower PyTorch operations instead. Set "
-            f"{COMPILED_KERNELS_VARIABLE}=0 to choose that without this warning.",
-            RuntimeWarning,
-            stacklevel=4,
-        )
-        return None
-    return _gru_kernels
 
 
 _WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
@@ -347,15 +313,10 @@ def _kernel_inputs(x, n_layers, weights):
     return first, recurrent, torch.stack(b_hh), upper, upper_bias
 
 
-def _arrays(*tensors):
-    """NumPy views (no copies) of contiguous CPU tensors, for the compiled kernels."""
-    return [tensor.detach().numpy() for tensor in tensors]
-
-
 def _compiled_inference(x, n_layers, weights, kernels):
     batch, n_steps, _ = x.shape
     output = x.new_empty(n_steps, batch, weights[1].shape[1])
-    kernels.infer(*_arrays(*_kernel_inputs(x, n_layers, weights), output))
+    kernels.infer(*arrays(*_kernel_inputs(x, n_layers, weights), output))
     return output.transpose(0, 1)
 
 
@@ -377,7 +338,7 @@ class _CompiledGRU(torch.autograd.Function):
         candidates = x.new_empty(n_layers, n_waves, batch, hidden)
         hidden_new = x.new_empty(n_layers, n_waves, batch, hidden)
         kernels.forward(
-            *_arrays(*_kernel_inputs(x, n_layers, weights), states, gates, candidates, hidden_new)
+            *arrays(*_kernel_inputs(x, n_layers, weights), states, gates, candidates, hidden_new)
         )
         ctx.n_layers, ctx.kernels = n_layers, kernels
         ctx.save_for_backward(x, states, gates, candidates, hidden_new, *weights)
@@ -396,7 +357,7 @@ class _CompiledGRU(torch.autograd.Function):
         grad_ih = x.new_empty(n_layers, n_waves, batch, 3 * hidden)
         upper = torch.stack(w_ih[1:]) if n_layers > 1 else x.new_empty(0, 3 * hidden, hidden)
         ctx.kernels.backward(
-            *_arrays(
+            *arrays(
                 grad_output.transpose(0, 1).contiguous(),
                 states,
                 gates,

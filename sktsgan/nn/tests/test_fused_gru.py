@@ -12,19 +12,14 @@ import torch
 
 from sktsgan.nn import (
     RecurrentNetwork,
-    _fused_gru,
+    _compiled,
     _gru_kernels,
     fused_gru,
     gradient_penalty,
     native_recurrence,
 )
-from sktsgan.nn._fused_gru import (
-    COMPILED_KERNELS_VARIABLE,
-    _CompiledGRU,
-    _FusedGRU,
-    compiled_kernels,
-    use_fused_gru,
-)
+from sktsgan.nn._compiled import COMPILED_KERNELS_VARIABLE, KERNEL_DTYPES, compiled_kernels
+from sktsgan.nn._fused_gru import _CompiledGRU, _FusedGRU, use_fused_gru
 
 WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
@@ -33,12 +28,10 @@ WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 def path(request, monkeypatch):
     """Run the test through the compiled kernels, then through ATen calls only."""
     if request.param == "aten":
-        monkeypatch.setattr(
-            _fused_gru, "_kernels_by_dtype", dict.fromkeys(_fused_gru._KERNEL_DTYPES)
-        )
+        monkeypatch.setattr(_compiled, "_loaded", {("gru", d): None for d in KERNEL_DTYPES})
     else:
-        for dtype in _fused_gru._KERNEL_DTYPES:
-            assert compiled_kernels(dtype) is _gru_kernels, "numba is a dependency: it must work"
+        for dtype in KERNEL_DTYPES:
+            assert compiled_kernels("gru", dtype) is _gru_kernels, "numba is a dependency"
     return request.param
 
 
@@ -194,24 +187,24 @@ def test_a_failing_compilation_falls_back_with_one_warning(monkeypatch):
         raise RuntimeError("no LLVM here")
 
     monkeypatch.setattr(_gru_kernels, "warm_up", fail)
-    monkeypatch.setattr(_fused_gru, "_kernels_by_dtype", {})
+    monkeypatch.setattr(_compiled, "_loaded", {})
+    monkeypatch.setattr(_compiled, "_warned", [])
     rnn = torch.nn.GRU(2, 3, 2, batch_first=True)
     x = torch.rand(4, 5, 2)
-    with pytest.warns(
-        RuntimeWarning, match=f"unavailable.*no LLVM here.*{COMPILED_KERNELS_VARIABLE}=0"
-    ):
+    expected = f"GRU kernels are unavailable.*no LLVM here.*{COMPILED_KERNELS_VARIABLE}=0"
+    with pytest.warns(RuntimeWarning, match=expected):
         got = fused_gru(x, rnn)
     torch.testing.assert_close(got, rnn(x)[0])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fused_gru(x, rnn)  # warned once, then quietly on the ATen path
-    assert compiled_kernels(torch.float32) is None
+    assert compiled_kernels("gru", torch.float32) is None
 
 
 def test_the_environment_variable_chooses_aten_without_a_warning(monkeypatch):
     monkeypatch.setenv(COMPILED_KERNELS_VARIABLE, "0")
-    monkeypatch.setattr(_fused_gru, "_kernels_by_dtype", {})
+    monkeypatch.setattr(_compiled, "_loaded", {})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert compiled_kernels(torch.float32) is None
-    assert compiled_kernels(torch.float16) is None
+        assert compiled_kernels("gru", torch.float32) is None
+    assert compiled_kernels("gru", torch.float16) is None
