@@ -146,6 +146,9 @@ def backward(grad_output, states, gates, candidates, hidden_new, w_hh, w_up, gra
     carried = np.zeros((n_layers, batch, hidden), grad_output.dtype)  # into states after
     below = np.empty((n_layers, batch, hidden), grad_output.dtype)  # into states before
     product = np.empty((batch, hidden), grad_output.dtype)
+    d_reset_row, d_update_row, d_candidate_row, d_new_row, d_direct_row = np.empty(
+        (5, hidden), grad_output.dtype
+    )
     for wave in range(n_waves - 1, -1, -1):
         top_step = wave - (n_layers - 1)
         if top_step >= 0:
@@ -161,25 +164,33 @@ def backward(grad_output, states, gates, candidates, hidden_new, w_hh, w_up, gra
             d_state, d_before = carried[layer], below[layer]
             gate, candidate = gates[layer, wave], candidates[layer, wave]
             new, before = hidden_new[layer, wave], states[layer, wave]
-            # three loops of one output array each: few enough possible overlaps for
-            # the compiler to check at run time, so that it vectorises them
+            # one row at a time: the gate derivatives into five contiguous scratch rows
+            # (few enough arrays for the compiler to vectorise the loop), then copied
+            # to where the products read them
             for b in range(batch):
+                d_row, gate_row, cand_row = d_state[b], gate[b], candidate[b]
+                new_row, before_row = new[b], before[b]
                 for j in range(hidden):
                     # h' = n + z (h - n), n = tanh(a_n + r * new), r and z sigmoids
-                    grad = d_state[b, j]
-                    reset, update, cand = gate[b, j], gate[b, hidden + j], candidate[b, j]
+                    grad = d_row[j]
+                    reset, update = gate_row[j], gate_row[hidden + j]
+                    cand = cand_row[j]
                     d_candidate = grad * (one - update) * (one - cand * cand)
-                    d_ih[b, j] = d_candidate * new[b, j] * reset * (one - reset)
-                    d_ih[b, hidden + j] = grad * (before[b, j] - cand) * update * (one - update)
-                    d_ih[b, 2 * hidden + j] = d_candidate
-            for b in range(batch):
-                for j in range(2 * hidden):  # reset and update: the same on both sides
-                    d_hh[b, j] = d_ih[b, j]
+                    d_reset_row[j] = d_candidate * new_row[j] * reset * (one - reset)
+                    d_update_row[j] = grad * (before_row[j] - cand) * update * (one - update)
+                    d_candidate_row[j] = d_candidate
+                    d_new_row[j] = d_candidate * reset
+                    d_direct_row[j] = grad * update
+                ih_row, hh_row, before_grad = d_ih[b], d_hh[b], d_before[b]
                 for j in range(hidden):
-                    d_hh[b, 2 * hidden + j] = d_ih[b, 2 * hidden + j] * gate[b, j]
-            for b in range(batch):
+                    ih_row[j] = hh_row[j] = d_reset_row[j]
                 for j in range(hidden):
-                    d_before[b, j] += d_state[b, j] * gate[b, hidden + j]
+                    ih_row[hidden + j] = hh_row[hidden + j] = d_update_row[j]
+                for j in range(hidden):
+                    ih_row[2 * hidden + j] = d_candidate_row[j]
+                    hh_row[2 * hidden + j] = d_new_row[j]
+                for j in range(hidden):
+                    before_grad[j] += d_direct_row[j]
             np.dot(d_hh, w_hh[layer], product)
             d_before += product
             if layer > 0:
