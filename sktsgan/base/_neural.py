@@ -22,7 +22,6 @@ import torch
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from threadpoolctl import threadpool_limits
 
 from ..nn import AdversarialNet
 from ..utils._docstrings import fill_docstring
@@ -437,12 +436,7 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
                     inputs = {} if draw is None else draw(module, stop - start)
                     yield start, stop, compute(start, stop, condition_of(start, stop), inputs)
                 return
-            # one core per chunk: BLAS threads of their own (the compiled GRU's products)
-            # would compete with the other chunks for the same cores
-            with (
-                threadpool_limits(limits=1, user_api="blas"),
-                ThreadPoolExecutor(workers, thread_name_prefix="sktsgan-sample") as pool,
-            ):
+            with ThreadPoolExecutor(workers, thread_name_prefix="sktsgan-sample") as pool:
                 running = deque()
                 for start, stop in bounds:
                     condition, inputs = condition_of(start, stop), draw(module, stop - start)

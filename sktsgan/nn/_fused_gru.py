@@ -281,17 +281,29 @@ class _FusedGRU(torch.autograd.Function):
         grad_b_nrz = recurrent_grads.sum(dim=1)
         grad_w_hh = torch.cat([grad_w_nrz[:, hidden:], grad_w_nrz[:, :hidden]], dim=1)
         grad_b_hh = torch.cat([grad_b_nrz[:, hidden:], grad_b_nrz[:, :hidden]], dim=1)
-        x_steps = x.transpose(0, 1).reshape(-1, x.shape[2])
-        grad_w = [bottom.t().mm(x_steps)]
-        grad_b = [bottom.sum(dim=0)]
-        if n_layers > 1:
-            upper = by_layer[1:, :, hidden:]
-            grad_w += torch.bmm(upper.transpose(1, 2), flat_states[:-1]).unbind(0)
-            grad_b += upper.sum(dim=1).unbind(0)
-        grads = []
-        for layer in range(n_layers):
-            grads += [grad_w[layer], grad_w_hh[layer], grad_b[layer], grad_b_hh[layer]]
+        upper = by_layer[1:, :, hidden:]
+        grads = _weight_gradients(x, bottom, upper, flat_states, grad_w_hh, grad_b_hh)
         return (grad_x, None, *grads)
+
+
+def _weight_gradients(x, bottom, upper, states_before, grad_w_hh, grad_b_hh):
+    """Every weight's gradient, in the order of ``nn.GRU``'s parameters.
+
+    From the gradients of the input-side pre-activations (reset, update, candidate) of
+    layer 0 at its real steps, ``bottom`` ``(T*B, 3H)``, and of the upper layers at every
+    wave, ``upper`` ``(L-1, W*B, 3H)``; the states before every wave ``(L, W*B, H)``; and
+    the recurrent side's gradients, already summed: one product per kind.
+    """
+    x_steps = x.transpose(0, 1).reshape(-1, x.shape[2])
+    grad_w_ih = [bottom.t().mm(x_steps)]
+    grad_b_ih = [bottom.sum(dim=0)]
+    if len(grad_w_hh) > 1:
+        grad_w_ih += torch.bmm(upper.transpose(1, 2), states_before[:-1]).unbind(0)
+        grad_b_ih += upper.sum(dim=1).unbind(0)
+    grads = []
+    for layer in range(len(grad_w_hh)):
+        grads += [grad_w_ih[layer], grad_w_hh[layer], grad_b_ih[layer], grad_b_hh[layer]]
+    return grads
 
 
 def _kernel_inputs(x, n_layers, weights):
@@ -382,14 +394,5 @@ class _CompiledGRU(torch.autograd.Function):
         grad_hh = grad_hh.view(n_layers, -1, 3 * hidden)
         grad_ih = grad_ih.view(n_layers, -1, 3 * hidden)
         grad_w_hh = torch.bmm(grad_hh.transpose(1, 2), before)
-        grad_b_hh = grad_hh.sum(dim=1)
-        x_steps = x.transpose(0, 1).reshape(-1, n_in)
-        grad_w_ih = [bottom.t().mm(x_steps)]
-        grad_b_ih = [bottom.sum(dim=0)]
-        if n_layers > 1:
-            grad_w_ih += torch.bmm(grad_ih[1:].transpose(1, 2), before[:-1]).unbind(0)
-            grad_b_ih += grad_ih[1:].sum(dim=1).unbind(0)
-        grads = []
-        for layer in range(n_layers):
-            grads += [grad_w_ih[layer], grad_w_hh[layer], grad_b_ih[layer], grad_b_hh[layer]]
+        grads = _weight_gradients(x, bottom, grad_ih[1:], before, grad_w_hh, grad_hh.sum(dim=1))
         return (grad_x, None, None, *grads)

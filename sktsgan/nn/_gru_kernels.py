@@ -52,6 +52,19 @@ def _cell(inputs, projected, bias_hh, before, after, gates, candidates, hidden_n
 
 
 @njit(**_OPTIONS)
+def _project(first, w_hh_t, w_up_t, b_up, own, below, layer, step, projected, inputs):
+    """One layer's step: its recurrent projection (of its state ``own``) into
+    ``projected``; returns its input projection: the first layer's precomputed one, or
+    the layer below's state ``below`` times the upper input weights, into ``inputs``."""
+    np.dot(own, w_hh_t[layer], projected)
+    if layer == 0:
+        return first[step]
+    np.dot(below, w_up_t[layer - 1], inputs)
+    inputs += b_up[layer - 1]
+    return inputs
+
+
+@njit(**_OPTIONS)
 def forward(first, w_hh_t, b_hh, w_up_t, b_up, states, gates, candidates, hidden_new):
     """Every wavefront step, keeping what the backward needs.
 
@@ -71,13 +84,10 @@ def forward(first, w_hh_t, b_hh, w_up_t, b_up, states, gates, candidates, hidden
             if step < 0 or step >= n_steps:
                 states[layer, wave + 1] = 0.0
                 continue
-            np.dot(states[layer, wave], w_hh_t[layer], projected)
-            if layer == 0:
-                layer_inputs = first[step]
-            else:
-                np.dot(states[layer - 1, wave], w_up_t[layer - 1], inputs)
-                inputs += b_up[layer - 1]
-                layer_inputs = inputs
+            own, below = states[layer, wave], states[max(layer - 1, 0), wave]
+            layer_inputs = _project(
+                first, w_hh_t, w_up_t, b_up, own, below, layer, step, projected, inputs
+            )
             _cell(
                 layer_inputs,
                 projected,
@@ -109,13 +119,10 @@ def infer(first, w_hh_t, b_hh, w_up_t, b_up, output):
             step = wave - layer
             if step < 0 or step >= n_steps:
                 continue
-            np.dot(before[layer], w_hh_t[layer], projected)
-            if layer == 0:
-                layer_inputs = first[step]
-            else:
-                np.dot(before[layer - 1], w_up_t[layer - 1], inputs)
-                inputs += b_up[layer - 1]
-                layer_inputs = inputs
+            own, below = before[layer], before[max(layer - 1, 0)]
+            layer_inputs = _project(
+                first, w_hh_t, w_up_t, b_up, own, below, layer, step, projected, inputs
+            )
             _cell(
                 layer_inputs,
                 projected,
