@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+import json
 import math
 import os
+import platform
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -27,6 +31,35 @@ def set_threads(threads):
     os.environ["SKTSGAN_NUM_THREADS"] = str(threads)
     torch.set_num_threads(threads)
     threadpool_limits(threads, user_api="blas")
+
+
+def machine(gpu=False):
+    """A line naming the machine the figures come from.
+
+    System, processor, CPU cores and torch version; with ``gpu``, also the name of
+    the first CUDA device where there is one.
+    """
+    cpu = platform.processor() or platform.machine()
+    line = f"{platform.system()} {cpu}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
+    if gpu and torch.cuda.is_available():
+        line += f", GPU {torch.cuda.get_device_name(0)}"
+    return line
+
+
+def print_machine_and_command(gpu=False):
+    """The two closing lines of a report: the machine and torch threads, the command."""
+    print(f"Machine: {machine(gpu)}, {torch.get_num_threads()} torch threads.")
+    print("Command: python " + " ".join(sys.argv))
+
+
+def write_json(path, data, indent=2, **options):
+    """``data`` as JSON in the file ``path``, making its folder if need be.
+
+    ``options`` go to :func:`json.dumps` (``default=str``, say).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=indent, **options))
 
 
 def print_mean_and_worst(runs, keys, lower_is_better=()):

@@ -121,32 +121,53 @@ class PlainTimeGAN:
         return self.recovery(self.supervisor(self.generator(z)))
 
 
-class PlainRCGAN:
-    """RCGAN (Esteban et al. 2017): LSTM generator and per-step LSTM discriminator."""
+class _PlainStepGAN:
+    """A generator against a per-step discriminator, both trained with binary cross-entropy.
 
-    def __init__(self, n_features, hidden=24, layers=1, latent_dim=5, lr=1e-3):
+    ``noise`` draws the latent series; ``_fake`` is the generator's output for the
+    discriminator's update, cut from the generator's graph.
+    """
+
+    noise = staticmethod(torch.randn)
+
+    def __init__(self, generator, discriminator, latent_dim, lr):
         self.latent_dim = latent_dim
-        self.generator = PlainRecurrent(latent_dim, hidden, n_features, layers, "lstm")
-        self.discriminator = PlainRecurrent(n_features, hidden, 1, layers, "lstm", sigmoid=False)
+        self.generator = generator
+        self.discriminator = discriminator
         self.opt_generator = _adam(self.generator, lr=lr)
         self.opt_discriminator = _adam(self.discriminator, lr=lr)
+
+    def _fake(self, z):
+        return self.generator(z).detach()
 
     def step(self, x):
         """One discriminator and one generator update."""
         ones = torch.ones(x.shape[0], x.shape[1], 1)
-        z = torch.randn(x.shape[0], x.shape[1], self.latent_dim)
+        z = self.noise(x.shape[0], x.shape[1], self.latent_dim)
         self.opt_discriminator.zero_grad()
-        fake = self.generator(z).detach()
+        fake = self._fake(z)
         loss = F.binary_cross_entropy_with_logits(
             self.discriminator(x), ones
         ) + F.binary_cross_entropy_with_logits(self.discriminator(fake), torch.zeros_like(ones))
         loss.backward()
         self.opt_discriminator.step()
         self.opt_generator.zero_grad()
-        z = torch.randn(x.shape[0], x.shape[1], self.latent_dim)
+        z = self.noise(x.shape[0], x.shape[1], self.latent_dim)
         loss = F.binary_cross_entropy_with_logits(self.discriminator(self.generator(z)), ones)
         loss.backward()
         self.opt_generator.step()
+
+
+class PlainRCGAN(_PlainStepGAN):
+    """RCGAN (Esteban et al. 2017): LSTM generator and per-step LSTM discriminator."""
+
+    def __init__(self, n_features, hidden=24, layers=1, latent_dim=5, lr=1e-3):
+        super().__init__(
+            PlainRecurrent(latent_dim, hidden, n_features, layers, "lstm"),
+            PlainRecurrent(n_features, hidden, 1, layers, "lstm", sigmoid=False),
+            latent_dim,
+            lr,
+        )
 
 
 class PlainCRNNGenerator(nn.Module):
@@ -174,32 +195,21 @@ class PlainCRNNGenerator(nn.Module):
         return torch.stack(outputs, dim=1)
 
 
-class PlainCRNNGAN:
+class PlainCRNNGAN(_PlainStepGAN):
     """C-RNN-GAN (Mogren 2016): feedback generator, bidirectional per-step discriminator."""
 
-    def __init__(self, n_features, hidden=32, layers=2, latent_dim=5, lr=1e-3):
-        self.latent_dim = latent_dim
-        self.generator = PlainCRNNGenerator(n_features, hidden, layers, latent_dim)
-        self.discriminator = PlainRecurrent(
-            n_features, hidden, 1, layers, "lstm", sigmoid=False, bidirectional=True
-        )
-        self.opt_generator = _adam(self.generator, lr=lr)
-        self.opt_discriminator = _adam(self.discriminator, lr=lr)
+    noise = staticmethod(torch.rand)
 
-    def step(self, x):
-        """One discriminator and one generator update."""
-        ones = torch.ones(x.shape[0], x.shape[1], 1)
-        z = torch.rand(x.shape[0], x.shape[1], self.latent_dim)
-        self.opt_discriminator.zero_grad()
+    def __init__(self, n_features, hidden=32, layers=2, latent_dim=5, lr=1e-3):
+        super().__init__(
+            PlainCRNNGenerator(n_features, hidden, layers, latent_dim),
+            PlainRecurrent(
+                n_features, hidden, 1, layers, "lstm", sigmoid=False, bidirectional=True
+            ),
+            latent_dim,
+            lr,
+        )
+
+    def _fake(self, z):
         with torch.no_grad():
-            fake = self.generator(z)
-        loss = F.binary_cross_entropy_with_logits(
-            self.discriminator(x), ones
-        ) + F.binary_cross_entropy_with_logits(self.discriminator(fake), torch.zeros_like(ones))
-        loss.backward()
-        self.opt_discriminator.step()
-        self.opt_generator.zero_grad()
-        z = torch.rand(x.shape[0], x.shape[1], self.latent_dim)
-        loss = F.binary_cross_entropy_with_logits(self.discriminator(self.generator(z)), ones)
-        loss.backward()
-        self.opt_generator.step()
+            return self.generator(z)

@@ -23,16 +23,10 @@ Example
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
-import torch
-from _common import set_threads
+from _common import machine, print_machine_and_command, set_threads, write_json
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -100,11 +94,6 @@ def run_one(method, X_train, y_train, X_test, y_test, ratio, seed):
     return scores, seconds
 
 
-def machine():
-    cpu = platform.processor() or platform.machine()
-    return f"{platform.system()} {cpu}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -165,14 +154,9 @@ def main(argv=None):
             seconds = np.mean([r["seconds"] for r in results if r["method"] == method])
             print(f"| {method} | " + " | ".join(cells) + f" | {seconds:.1f} |")
         print()
-    print(f"Machine: {machine()}, {torch.get_num_threads()} torch threads.")
-    print("Command: python " + " ".join(sys.argv))
+    print_machine_and_command()
     if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps({"args": vars(args), "results": results, "machine": machine()}, indent=2)
-        )
+        write_json(args.json, {"args": vars(args), "results": results, "machine": machine()})
 
 
 if __name__ == "__main__":

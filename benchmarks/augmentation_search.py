@@ -16,15 +16,11 @@ Example
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import sys
 import time
 
 import numpy as np
 import pandas as pd
-import torch
-from _common import set_threads
+from _common import print_machine_and_command, set_threads
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -103,12 +99,7 @@ def main(argv=None):
         f"series): {search.score(X_test, y_test):.3f} with it, {real_only:.3f} without "
         f"augmentation. Search: {seconds:.0f} s."
     )
-    cpu = platform.processor() or platform.machine()
-    print(
-        f"Machine: {platform.system()} {cpu}, {os.cpu_count()} CPU cores, torch "
-        f"{torch.__version__}, {torch.get_num_threads()} torch threads."
-    )
-    print("Command: python " + " ".join(sys.argv))
+    print_machine_and_command()
 
 
 if __name__ == "__main__":

@@ -44,7 +44,6 @@ Example
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -53,7 +52,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import set_threads
+from _common import set_threads, write_json
 from skorch import NeuralNetRegressor
 from torch import nn
 
@@ -237,14 +236,13 @@ def main(argv=None):
     print(table(results, methods))
     print(f"\nMachine: {machine}\nCommand: `{command}`")
     if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
             "command": command,
             "machine": machine,
             "results": results,
         }
-        args.json.write_text(json.dumps(payload, indent=2))
+        write_json(args.json, payload)
 
 
 if __name__ == "__main__":

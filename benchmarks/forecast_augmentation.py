@@ -22,15 +22,13 @@ Example
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shlex
 import sys
 import time
 
 import numpy as np
 import torch
-from _common import set_threads
+from _common import machine, set_threads
 from sklearn.linear_model import Ridge
 
 from sktsgan import LSTMForecastGAN, RCGANSampler
@@ -113,11 +111,7 @@ def main(argv=None):
             f"| {method} | {mae:.4f} ± {np.std(results[method]):.4f} | "
             f"{100 * (mae / baseline - 1):+.1f} % | {np.mean(seconds[method]):.1f} |"
         )
-    cpu = platform.processor() or platform.machine()
-    print(
-        f"\nMachine: {platform.system()} {cpu}, {os.cpu_count()} CPU cores, torch "
-        f"{torch.__version__}, {torch.get_num_threads()} torch threads."
-    )
+    print(f"\nMachine: {machine()}, {torch.get_num_threads()} torch threads.")
     print("Command: python " + shlex.join(sys.argv))
 
 

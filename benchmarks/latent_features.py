@@ -37,15 +37,11 @@ Example
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import sys
 import time
 import warnings
 
 import numpy as np
-import torch
-from _common import set_threads
+from _common import print_machine_and_command, set_threads
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -115,11 +111,6 @@ def run_seed(X_train, y_train, X_test, y_test, seed):
     return scores, seconds
 
 
-def machine():
-    cpu = platform.processor() or platform.machine()
-    return f"{platform.system()} {cpu}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -166,8 +157,7 @@ def main(argv=None):
             f"Mean fit seconds, {dataset}: " + ", ".join(f"{k} {v:.1f}" for k, v in fits.items())
         )
     print(f"Total {time.perf_counter() - start:.0f} s.")
-    print(f"Machine: {machine()}, {torch.get_num_threads()} torch threads.")
-    print("Command: python " + " ".join(sys.argv))
+    print_machine_and_command()
 
 
 if __name__ == "__main__":

@@ -22,13 +22,12 @@ Examples
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from timegan_protocol import machine  # noqa: E402
+from _common import machine, write_json  # noqa: E402
 
 STEPS, FEATURES = 24, 5
 
@@ -107,8 +106,8 @@ def main(argv=None):
     parser.add_argument("--sampler", choices=("timegan", "diffusion"), default="timegan")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    print(f"Machine: {machine()}; torch threads: {args.threads}; sampler: {args.sampler}.")
-    results = {"machine": machine(), "threads": args.threads, "sample": [], "fit": []}
+    print(f"Machine: {machine(gpu=True)}; torch threads: {args.threads}; sampler: {args.sampler}.")
+    results = {"machine": machine(gpu=True), "threads": args.threads, "sample": [], "fit": []}
 
     print("\n| series sampled | resident before | peak | returned array | peak - before - array |")
     print("|---|---|---|---|---|")
@@ -137,8 +136,7 @@ def main(argv=None):
         )
     print("Command: python " + " ".join(sys.argv))
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        write_json(args.json, results)
 
 
 if __name__ == "__main__":

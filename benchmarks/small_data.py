@@ -61,16 +61,13 @@ Example
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from _common import parse_setting, set_threads
+from _common import machine, parse_setting, set_threads, write_json
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -202,14 +199,6 @@ def describe(name, data):
     )
 
 
-def machine(threads):
-    cpu = platform.processor() or platform.machine()
-    return (
-        f"{platform.system()} {cpu}, {os.cpu_count()} CPU cores, torch {torch.__version__}, "
-        f"{threads} torch threads"
-    )
-
-
 def accuracies(results, task, method, name):
     """Accuracy of classifier ``name`` per seed, in seed order."""
     rows = sorted(
@@ -306,7 +295,7 @@ def main(argv=None):
     args.set = dict(parse_setting(item, parser) for item in args.set)
     set_threads(args.threads)
     methods = ["none", *(m for m in dict.fromkeys(args.methods) if m != "none")]
-    print(f"Machine: {machine(torch.get_num_threads())}")
+    print(f"Machine: {machine()}, {torch.get_num_threads()} torch threads")
     print("Command: python " + " ".join(sys.argv))
     print()
 
@@ -357,18 +346,14 @@ def main(argv=None):
     if args.quick:
         print(f"\n--quick: GANs trained {QUICK_EPOCHS} epochs; a smoke test, not a result.")
     if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(
-                {
-                    "args": vars(args),
-                    "machine": machine(torch.get_num_threads()),
-                    "skipped": skipped,
-                    "results": results,
-                },
-                indent=2,
-            )
+        write_json(
+            args.json,
+            {
+                "args": vars(args),
+                "machine": f"{machine()}, {torch.get_num_threads()} torch threads",
+                "skipped": skipped,
+                "results": results,
+            },
         )
 
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import pickle
 import statistics
@@ -51,9 +50,8 @@ from unittest import mock
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import set_threads  # noqa: E402
+from _common import machine, set_threads, write_json  # noqa: E402
 from _plain_reference import PlainCRNNGAN, PlainRCGAN, PlainTimeGAN  # noqa: E402
-from timegan_protocol import machine  # noqa: E402
 
 from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler  # noqa: E402
 from sktsgan.nn import AdversarialNet, _compiled, _modules  # noqa: E402
@@ -289,18 +287,17 @@ def main(argv=None):
     global DEVICE
     DEVICE = args.device
 
-    print(f"Machine: {machine()}; torch threads: {args.threads}; device: {DEVICE}.")
+    print(f"Machine: {machine(gpu=True)}; torch threads: {args.threads}; device: {DEVICE}.")
     print("\n| training step | sktsgan (it/s) | plain PyTorch (it/s) | speed-up |")
     print("|---|---|---|---|")
-    results = {"machine": machine(), "threads": args.threads, "device": DEVICE}
+    results = {"machine": machine(gpu=True), "threads": args.threads, "device": DEVICE}
     if not args.skip_training:
         results["training"] = time_training(args.rounds, args.steps)
     if not args.skip_sampling:
         results["sampling"] = time_sampling(args.threads)
     print("Command: python " + " ".join(sys.argv))
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        write_json(args.json, results)
 
 
 if __name__ == "__main__":

@@ -30,8 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import print_mean_and_worst, set_threads
-from timegan_protocol import parse_setting
+from _common import parse_setting, print_mean_and_worst, set_threads
 
 from sktsgan import models
 from sktsgan.datasets import make_attributed_sines

@@ -44,7 +44,6 @@ Example
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -53,7 +52,7 @@ import time
 import numpy as np
 import pandas as pd
 import torch
-from _common import set_threads
+from _common import set_threads, write_json
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import RandomForestClassifier
@@ -281,9 +280,9 @@ def main(argv=None):
         print(f"\n### {dataset} ({n_train} training rows), seeds {args.seeds}\n")
         print(markdown_table(results, dataset, args.methods))
     if args.json:
-        os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
-        with open(args.json, "w") as out:
-            json.dump({"machine": machine(), "argv": sys.argv, "results": results}, out, indent=1)
+        write_json(
+            args.json, {"machine": machine(), "argv": sys.argv, "results": results}, indent=1
+        )
 
 
 if __name__ == "__main__":

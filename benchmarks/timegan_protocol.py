@@ -35,17 +35,19 @@ Examples
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
-from _common import BudgetCosineLR, parse_setting, set_threads
+from _common import (
+    BudgetCosineLR,
+    machine,
+    parse_setting,
+    print_machine_and_command,
+    set_threads,
+    write_json,
+)
 
 from sktsgan import models
 from sktsgan.datasets import load_energy, load_stocks, make_sines
@@ -117,15 +119,6 @@ def load(name, random_state):
     # chronological, but the file already is), so its windows run backwards in time;
     # flipping here too scores the same windows as the paper
     return loader(as_windows=True, window=24, reverse=True), True
-
-
-def machine():
-    """A line naming the machine the figures come from."""
-    cpu = platform.processor() or platform.machine()
-    line = f"{platform.system()} {cpu}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
-    if torch.cuda.is_available():
-        line += f", GPU {torch.cuda.get_device_name(0)}"
-    return line
 
 
 def fmt(pair):
@@ -219,27 +212,22 @@ def run(args):
         f"Wall time per seed: fit {fit_seconds:.0f} s, scores {score_seconds:.0f} s "
         f"({args.n_repeats} repeats)."
     )
-    print(f"Machine: {machine()}, {torch.get_num_threads()} torch threads.")
-    print("Command: python " + " ".join(sys.argv))
+    print_machine_and_command(gpu=True)
     if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(
-                {
-                    "sampler": class_name,
-                    "data": args.data,
-                    "iterations": iterations,
-                    "params": {k: repr(v) for k, v in sampler.get_params().items()},
-                    "discriminative": disc,
-                    "predictive": pred,
-                    "predictive_original": reference,
-                    "runs": runs,
-                    "machine": machine(),
-                    "threads": torch.get_num_threads(),
-                },
-                indent=2,
-            )
+        write_json(
+            args.json,
+            {
+                "sampler": class_name,
+                "data": args.data,
+                "iterations": iterations,
+                "params": {k: repr(v) for k, v in sampler.get_params().items()},
+                "discriminative": disc,
+                "predictive": pred,
+                "predictive_original": reference,
+                "runs": runs,
+                "machine": machine(gpu=True),
+                "threads": torch.get_num_threads(),
+            },
         )
 
 

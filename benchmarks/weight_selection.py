@@ -42,11 +42,16 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BudgetCosineLR, set_threads  # noqa: E402
-from timegan_protocol import SAMPLERS, load, machine, parse_setting  # noqa: E402
+from _common import (  # noqa: E402
+    BudgetCosineLR,
+    parse_setting,
+    print_machine_and_command,
+    set_threads,
+    write_json,
+)
+from timegan_protocol import SAMPLERS, load  # noqa: E402
 
 from sktsgan import models  # noqa: E402
 from sktsgan.metrics import discriminative_score, predictive_score  # noqa: E402
@@ -193,12 +198,9 @@ def main(argv=None):
     print(f"\nThe predictive score is measured on the {titles[args.choices[-1]]}'s samples.")
     original = np.mean([r["predictive_original"] for r in runs])
     print(f"\nPredictive score of the real data: {original:.3f}.")
-    print(f"Machine: {machine()}, {torch.get_num_threads()} torch threads.")
-    print("Command: python " + " ".join(sys.argv))
+    print_machine_and_command(gpu=True)
     if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"args": vars(args), "runs": runs}, indent=1, default=str))
+        write_json(args.json, {"args": vars(args), "runs": runs}, indent=1, default=str)
 
 
 if __name__ == "__main__":
