@@ -18,12 +18,13 @@ from sktsgan import (
 )
 from sktsgan.augment import JitterSampler
 from sktsgan.metrics import categorical_channel_fidelity
+from sktsgan.tests._samplers import fast
 from sktsgan.utils._channels import channel_blocks, decode_channels, encode_channels
 
 FAST = [
-    RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
-    TimeGANSampler(hidden_size=4, num_layers=1, n_epochs=1, random_state=0),
-    DiffusionSampler(hidden_size=8, num_layers=1, n_epochs=1, random_state=0),
+    fast(RCGANSampler),
+    fast(TimeGANSampler, num_layers=1),
+    fast(DiffusionSampler, hidden_size=8, num_layers=1, n_heads=4, n_diffusion_steps=200),
 ]
 LONG = {"id_column": "id", "time_column": "t"}
 

@@ -1,7 +1,8 @@
 """Checks every sampler must pass: sklearn's estimator checks and our own sampler contract.
 
-A new sampler joins by adding a fast configuration to ``FAST_SAMPLERS`` (or, if it
-needs class labels to fit, to ``LABELLED_ONLY_SAMPLERS``).
+A new sampler joins by adding its fast arguments to ``FAST_PARAMS`` in ``_samplers.py``
+and ``fast(NewSampler)`` to ``FAST_SAMPLERS`` (or, if it needs class labels to fit, to
+``LABELLED_ONLY_SAMPLERS``).
 """
 
 import pickle
@@ -28,23 +29,27 @@ from sktsgan import (
 )
 from sktsgan.augment import ClassWiseSampler
 from sktsgan.preprocessing import forecast_pairs
+from sktsgan.tests._samplers import (
+    assert_long_frames_round_trip,
+    assert_params_round_trip,
+    check_conditional_contract,
+    fast,
+    labelled_sines,
+    sine_series,
+)
 from sktsgan.tests.test_persistence import fit_labelled
 
 # Tiny networks and a couple of epochs: these tests check the contract, not quality.
 FAST_SAMPLERS = [
-    RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0),
-    RCGANSampler(
-        hidden_size=4, latent_dim=2, n_epochs=1, loss="wgan-gp", cell="gru", random_state=0
-    ),
-    TimeGANSampler(hidden_size=4, num_layers=2, n_epochs=1, random_state=0),
-    CRNNGANSampler(hidden_size=4, n_epochs=2, pretrain_epochs=1, random_state=0),
-    LSTMForecastGAN(
-        window=3, horizon=2, hidden_size=4, latent_dim=2, n_epochs=2, n_draws=5, random_state=0
-    ),
-    DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0),
-    DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, loss="bce", random_state=0),
-    VAESampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0),
-    DiffusionSampler(hidden_size=4, n_heads=2, n_epochs=2, n_diffusion_steps=20, random_state=0),
+    fast(RCGANSampler, n_epochs=2),
+    fast(RCGANSampler, loss="wgan-gp", cell="gru"),
+    fast(TimeGANSampler),
+    fast(CRNNGANSampler, n_epochs=2),
+    fast(LSTMForecastGAN, n_epochs=2),
+    fast(DenseGANSampler, n_epochs=2),
+    fast(DenseGANSampler, n_epochs=2, loss="bce"),
+    fast(VAESampler, n_epochs=2),
+    fast(DiffusionSampler, n_epochs=2),
 ]
 IDS = [
     "RCGANSampler-bce",
@@ -125,9 +130,7 @@ def test_sklearn_compatible(estimator, check):
 
 # Samplers that need class labels (fit(X, y) only) pass scikit-learn's checks here; the
 # contract tests below fit without labels, so theirs are in their own test module.
-LABELLED_ONLY_SAMPLERS = [
-    ClassWiseSampler(RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1), random_state=0),
-]
+LABELLED_ONLY_SAMPLERS = [fast(ClassWiseSampler)]
 
 
 @parametrize_with_checks(LABELLED_ONLY_SAMPLERS)
@@ -137,17 +140,12 @@ def test_sklearn_compatible_with_labels_only(estimator, check):
 
 @pytest.fixture(scope="module")
 def sines():
-    rng = np.random.RandomState(0)
-    t = np.arange(12)
-    freq = rng.uniform(0.1, 0.5, size=(30, 1, 2))
-    return np.sin(freq * t[:, None] + rng.uniform(0, 3, size=(30, 1, 2)))
+    return sine_series()
 
 
 @pytest.fixture(scope="module")
-def labelled(sines):
-    y = np.array(["up", "down"] * 15)
-    X = sines + np.where(y == "up", 5.0, -5.0)[:, None, None]
-    return X, y
+def labelled():
+    return labelled_sines(5.0)
 
 
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
@@ -158,11 +156,7 @@ def test_not_fitted_before_fit(sampler):
 
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
 def test_params_round_trip_and_clone(sampler):
-    params = sampler.get_params()
-    other = clone(sampler).set_params(random_state=123)
-    assert other.get_params()["random_state"] == 123
-    assert clone(sampler).get_params() == params
-    assert type(sampler)(**params).get_params() == params
+    assert_params_round_trip(sampler)
 
 
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
@@ -247,35 +241,13 @@ def test_every_input_format_comes_back_as_itself(sampler, sines):
     assert out.shape == (20, 12, 2)
     assert set(np.isnan(out[:, :, 0]).sum(axis=1)) <= {0, 4}
 
-    long = pd.DataFrame(
-        {
-            "id": np.repeat(np.arange(30), 12),
-            "t": np.tile(np.arange(12), 30),
-            "x": sines[:, :, 0].ravel(),
-        }
-    )
-    out = model.set_params(id_column="id", time_column="t").fit(long).sample(2)
-    assert list(out.columns) == ["id", "t", "x"] and len(out) == 24
-    assert out["t"].tolist() == list(range(12)) * 2
+    assert_long_frames_round_trip(model, sines)
 
 
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)
 def test_conditional_contract(sampler, labelled):
     X, y = labelled
-    fitted = fit_labelled(clone(sampler), X, y)
-    assert fitted.classes_.tolist() == ["down", "up"]
-    X_new, y_new = fitted.sample(10, y="up")
-    assert X_new.shape == (10, 12, 2) and set(y_new) == {"up"}
-    X_new, y_new = fitted.sample(6, y=["up", "down", "up", "down", "up", "up"])
-    assert y_new.tolist() == ["up", "down", "up", "down", "up", "up"]
-    _, y_new = fitted.sample(400)
-    assert 150 < (y_new == "up").sum() < 250  # drawn from the balanced training classes
-    with pytest.raises(ValueError, match=r"knows \['down', 'up'\]"):
-        fitted.sample(2, y="sideways")
-    with pytest.raises(ValueError, match="one label or 3 labels"):
-        fitted.sample(3, y=["up", "down"])
-    with pytest.raises(ValueError, match="fitted without class labels"):
-        clone(sampler).fit(X).sample(2, y="up")
+    check_conditional_contract(fit_labelled(clone(sampler), X, y), clone(sampler).fit(X))
 
 
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=IDS)

@@ -21,7 +21,7 @@ from sktsgan.tests.test_persistence import (
     N_NEURAL,
     SAMPLERS,
     assert_same_draws,
-    fit_labelled,
+    fit_each,
     labelled_series,
 )
 
@@ -39,11 +39,7 @@ def labelled():
 @pytest.fixture(scope="module")
 def on_gpu(labelled):
     """Each neural sampler fitted once on the GPU, conditionally."""
-    X, y = labelled
-    return {
-        name: fit_labelled(clone(sampler).set_params(device=DEVICE), X, y)
-        for name, sampler in NEURAL.items()
-    }
+    return fit_each(NEURAL, *labelled, device=DEVICE)
 
 
 def weights(model):

@@ -11,6 +11,7 @@ The number of examples per test is set in ``sktsgan/conftest.py``
 
 import traceback
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,7 @@ from sktsgan.metrics import (
     tstr_score,
 )
 from sktsgan.preprocessing import SeriesFlattener, SeriesSummary
+from sktsgan.tests._samplers import fast
 from sktsgan.utils.validation import check_labels, check_n_samples, check_sequences
 
 # the fuzzed inputs include float64 values beyond float32's range on purpose: casting
@@ -339,37 +341,33 @@ def valid_lists(draw):
 any_input = st.one_of(any_arrays(), nan_patterns(), ragged_lists(), frames(), valid_series())
 valid_input = st.one_of(valid_series(), valid_frames(), valid_lists())
 
-# Tiny models: these tests check the data contract, not the quality of the samples.
-SAMPLERS = {
-    "RCGANSampler": lambda: RCGANSampler(
-        hidden_size=2, latent_dim=1, n_epochs=1, batch_size=4, random_state=0
-    ),
-    "TimeGANSampler": lambda: TimeGANSampler(
-        hidden_size=2,
-        n_epochs=1,
-        n_epochs_embedding=1,
-        n_epochs_supervised=1,
-        batch_size=4,
-        random_state=0,
-    ),
-    "CRNNGANSampler": lambda: CRNNGANSampler(
-        hidden_size=2, latent_dim=1, n_epochs=1, pretrain_epochs=1, batch_size=4, random_state=0
-    ),
-    "DiffusionSampler": lambda: DiffusionSampler(
-        hidden_size=2,
-        n_heads=1,
-        n_epochs=1,
-        n_diffusion_steps=5,
-        n_sampling_steps=3,
-        batch_size=4,
-        random_state=0,
-    ),
-    "RandomSeriesSampler": lambda: RandomSeriesSampler(random_state=0),
-    "JitterSampler": lambda: JitterSampler(random_state=0),
-    "ScalingSampler": lambda: ScalingSampler(random_state=0),
-    "TimeWarpSampler": lambda: TimeWarpSampler(random_state=0),
-    "SMOTESampler": lambda: SMOTESampler(random_state=0),
+# Tiny models, smaller than the fast ones, with small batches: these tests check the
+# data contract, not the quality of the samples.
+TINY = {
+    RCGANSampler: {"hidden_size": 2, "latent_dim": 1, "batch_size": 4},
+    TimeGANSampler: {
+        "hidden_size": 2,
+        "num_layers": 3,
+        "n_epochs_embedding": 1,
+        "n_epochs_supervised": 1,
+        "batch_size": 4,
+    },
+    CRNNGANSampler: {"hidden_size": 2, "latent_dim": 1, "batch_size": 4},
+    DiffusionSampler: {
+        "hidden_size": 2,
+        "n_heads": 1,
+        "n_diffusion_steps": 5,
+        "n_sampling_steps": 3,
+        "batch_size": 4,
+    },
+    RandomSeriesSampler: {},
+    JitterSampler: {},
+    ScalingSampler: {},
+    TimeWarpSampler: {},
+    SMOTESampler: {"k_neighbors": 5},
 }
+# name -> a function that builds a new one
+SAMPLERS = {cls.__name__: partial(fast, cls, **params) for cls, params in TINY.items()}
 # Perturbing baselines add noise or scale by design: their samples may leave the range.
 UNCLIPPED = {"JitterSampler", "ScalingSampler"}
 

@@ -2,7 +2,8 @@
 
 The safe format must give back a sampler that draws exactly what the saved one would
 have drawn next, and must refuse (never load, never run) anything that is not a sound
-sktsgan model file. A new sampler joins by adding a fast configuration to ``SAMPLERS``.
+sktsgan model file. A new sampler joins by adding its fast arguments to ``FAST_PARAMS``
+in ``_samplers.py`` and ``fast(NewSampler)`` to ``SAMPLERS``.
 """
 
 import dataclasses
@@ -48,24 +49,23 @@ from sktsgan.augment import (
 )
 from sktsgan.base import sampler_classes
 from sktsgan.preprocessing import SeriesFlattener
+from sktsgan.tests._samplers import fast, labelled_sines
 
 # One fast configuration of every sampler sktsgan defines.
 SAMPLERS = [
-    RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0),
-    TimeGANSampler(hidden_size=4, num_layers=2, n_epochs=1, random_state=0),
-    CRNNGANSampler(hidden_size=4, n_epochs=1, pretrain_epochs=1, random_state=0),
-    LSTMForecastGAN(
-        window=3, horizon=2, hidden_size=4, latent_dim=2, n_epochs=1, n_draws=5, random_state=0
-    ),
-    DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
-    VAESampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
-    DiffusionSampler(hidden_size=4, n_heads=2, n_epochs=1, n_diffusion_steps=20, random_state=0),
-    RandomSeriesSampler(random_state=0),
-    JitterSampler(random_state=0),
-    ScalingSampler(random_state=0),
-    TimeWarpSampler(random_state=0),
-    SMOTESampler(k_neighbors=3, random_state=0),
-    ClassWiseSampler(RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1), random_state=0),
+    fast(RCGANSampler, n_epochs=2),
+    fast(TimeGANSampler),
+    fast(CRNNGANSampler),
+    fast(LSTMForecastGAN),
+    fast(DenseGANSampler),
+    fast(VAESampler),
+    fast(DiffusionSampler),
+    fast(RandomSeriesSampler),
+    fast(JitterSampler),
+    fast(ScalingSampler),
+    fast(TimeWarpSampler),
+    fast(SMOTESampler),
+    fast(ClassWiseSampler),
 ]
 IDS = [type(s).__name__ for s in SAMPLERS]
 # the first N_NEURAL train networks on the engine
@@ -74,11 +74,7 @@ N_NEURAL = 7
 
 def labelled_series():
     """30 two-feature sines of 12 steps, labelled "up" (shifted up) or "down"."""
-    rng = np.random.RandomState(0)
-    t = np.arange(12)
-    X = np.sin(rng.uniform(0.1, 0.5, size=(30, 1, 2)) * t[:, None] + rng.uniform(0, 3, (30, 1, 2)))
-    y = np.array(["up", "down"] * 15)
-    return X + np.where(y == "up", 2.0, -2.0)[:, None, None], y
+    return labelled_sines(2.0)
 
 
 def fit_labelled(sampler, X, y):
@@ -89,6 +85,14 @@ def fit_labelled(sampler, X, y):
     return sampler.fit(X, y)
 
 
+def fit_each(samplers, X, y, **params):
+    """``{name: sampler}`` fitted, each a clone with ``params`` set, with the labels."""
+    return {
+        name: fit_labelled(clone(sampler).set_params(**params), X, y)
+        for name, sampler in samplers.items()
+    }
+
+
 @pytest.fixture(scope="module")
 def labelled():
     return labelled_series()
@@ -97,8 +101,7 @@ def labelled():
 @pytest.fixture(scope="module")
 def fitted(labelled):
     """Each sampler fitted once, conditionally (tests round-trip its current state)."""
-    X, y = labelled
-    return {name: fit_labelled(clone(sampler), X, y) for name, sampler in zip(IDS, SAMPLERS)}
+    return fit_each(dict(zip(IDS, SAMPLERS)), *labelled)
 
 
 def round_trip(model, how, tmp_path):
@@ -186,7 +189,7 @@ def test_engine_comes_back_whole_and_trains_on(fitted, labelled, name, how, tmp_
 @pytest.mark.parametrize("how", ["pickle", "safe"])
 def test_warm_start_after_loading_goes_on_where_training_stopped(labelled, how, tmp_path):
     X, y = labelled
-    model = RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=2, random_state=0).fit(X, y)
+    model = fast(RCGANSampler, n_epochs=2).fit(X, y)
     loaded = round_trip(model, how, tmp_path).set_params(warm_start=True)
     before = [p.detach().clone() for p in loaded.engine_.module_.parameters()]
     loaded.fit(X, y)  # both epochs are done: nothing is trained again
@@ -336,7 +339,7 @@ def test_a_mixed_type_table_round_trips(sampler, tmp_path):
         }
     )
     y = np.where(rng.rand(40) < 0.5, 1, 2)
-    model = sampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0).fit(X, y)
+    model = fast(sampler).fit(X, y)
     model.save(tmp_path / "model.sktsgan")
     loaded = sktsgan.load(tmp_path / "model.sktsgan")
     X_a, y_a = model.sample(30, random_state=1)

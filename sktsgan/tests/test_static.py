@@ -15,15 +15,16 @@ from sktsgan import (
     TimeGANSampler,
     VAESampler,
 )
+from sktsgan.tests._samplers import fast
 from sktsgan.utils._static import read_static_table, split_static_columns
 
 # the four sequence samplers that take attributes, in fast configurations; the
 # attribute sampler trains a few epochs only
 FAST_STATIC_SAMPLERS = [
-    RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0),
-    TimeGANSampler(hidden_size=4, num_layers=1, n_epochs=1, random_state=0),
-    CRNNGANSampler(hidden_size=4, n_epochs=1, pretrain_epochs=1, random_state=0),
-    DiffusionSampler(hidden_size=8, num_layers=1, n_epochs=1, random_state=0),
+    fast(RCGANSampler),
+    fast(TimeGANSampler, num_layers=1),
+    fast(CRNNGANSampler),
+    fast(DiffusionSampler, hidden_size=8, num_layers=1, n_heads=4, n_diffusion_steps=200),
 ]
 QUICK_ATTRIBUTES = VAESampler(hidden_size=8, n_epochs=3, random_state=0)
 

@@ -24,6 +24,7 @@ from sktsgan.augment import GANAugmenter, JitterSampler, TimeWarpSampler
 from sktsgan.base import _neural
 from sktsgan.metrics import crps_ensemble, interval_coverage, tstr_score
 from sktsgan.preprocessing import SeriesFlattener
+from sktsgan.tests._samplers import fast
 from sktsgan.utils._torch import pinned_threads, sampling_workers
 
 SERIES = np.random.RandomState(0).rand(12, 6, 2)
@@ -34,15 +35,15 @@ TABLE = pd.DataFrame(
 
 @pytest.fixture(scope="module")
 def fitted():
-    return RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0).fit(SERIES)
+    return fast(RCGANSampler).fit(SERIES)
 
 
 @pytest.mark.parametrize(
     "sampler, X",
     [
-        (RCGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0), SERIES),
-        (DenseGANSampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0), TABLE),
-        (VAESampler(hidden_size=4, latent_dim=2, n_epochs=1, random_state=0), TABLE),
+        (fast(RCGANSampler), SERIES),
+        (fast(DenseGANSampler), TABLE),
+        (fast(VAESampler), TABLE),
     ],
     ids=["RCGANSampler", "DenseGANSampler", "VAESampler"],
 )
@@ -60,16 +61,13 @@ def test_sampling_in_threads_equals_serial_sampling(sampler, X, monkeypatch):
     assert not np.array_equal(np.asarray(threaded[0]), np.asarray(threaded[1]))
 
 
-TINY = {"hidden_size": 4, "n_epochs": 1, "random_state": 0}
-
-
 @pytest.mark.parametrize(
     "sampler",
     [
-        RCGANSampler(latent_dim=2, **TINY),
-        TimeGANSampler(latent_dim=2, num_layers=2, **TINY),
-        CRNNGANSampler(latent_dim=2, **TINY),
-        DiffusionSampler(num_layers=1, n_heads=1, n_sampling_steps=3, **TINY),
+        fast(RCGANSampler),
+        fast(TimeGANSampler, latent_dim=2),
+        fast(CRNNGANSampler, latent_dim=2, pretrain_epochs=0),
+        fast(DiffusionSampler, num_layers=1, n_heads=1, n_diffusion_steps=200, n_sampling_steps=3),
     ],
     ids=lambda sampler: type(sampler).__name__,
 )
@@ -110,7 +108,7 @@ def test_sampling_threads_come_from_the_environment(monkeypatch):
         with pytest.raises(ValueError, match="SKTSGAN_SAMPLING_THREADS=.*whole number"):
             sampling_workers()
         with pytest.raises(ValueError, match="SKTSGAN_SAMPLING_THREADS"):
-            RCGANSampler(latent_dim=2, **TINY).fit(SERIES).sample(5)
+            fast(RCGANSampler).fit(SERIES).sample(5)
 
 
 @pytest.mark.parametrize("n", [10**12, 2**63])
@@ -218,9 +216,7 @@ def test_fit_and_sample_use_the_configured_threads_and_restore_the_callers(
     torch.set_num_threads(3)
     try:
         recorder = RecordThreads()
-        sampler = RCGANSampler(
-            hidden_size=4, latent_dim=2, n_epochs=2, callbacks=[recorder], random_state=0
-        ).fit(SERIES)
+        sampler = fast(RCGANSampler, n_epochs=2, callbacks=[recorder]).fit(SERIES)
         assert sampler.engine_.callbacks_[-1][1].counts == [expected, expected]
         assert torch.get_num_threads() == 3
         seen = []

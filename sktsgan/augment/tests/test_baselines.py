@@ -22,13 +22,21 @@ from sktsgan.augment import (
     SMOTESampler,
     TimeWarpSampler,
 )
+from sktsgan.tests._samplers import (
+    assert_long_frames_round_trip,
+    assert_params_round_trip,
+    check_conditional_contract,
+    fast,
+    labelled_sines,
+    sine_series,
+)
 
 SAMPLERS = [
-    RandomSeriesSampler(random_state=0),
-    JitterSampler(random_state=0),
-    ScalingSampler(random_state=0),
-    TimeWarpSampler(random_state=0),
-    SMOTESampler(k_neighbors=3, random_state=0),
+    fast(RandomSeriesSampler),
+    fast(JitterSampler),
+    fast(ScalingSampler),
+    fast(TimeWarpSampler),
+    fast(SMOTESampler),
 ]
 IDS = [type(s).__name__ for s in SAMPLERS]
 # every baseline but SMOTE reads series of different lengths
@@ -43,17 +51,12 @@ def test_sklearn_compatible(estimator, check):
 
 @pytest.fixture(scope="module")
 def sines():
-    rng = np.random.RandomState(0)
-    t = np.arange(12)
-    freq = rng.uniform(0.1, 0.5, size=(30, 1, 2))
-    return np.sin(freq * t[:, None] + rng.uniform(0, 3, size=(30, 1, 2)))
+    return sine_series()
 
 
 @pytest.fixture(scope="module")
-def labelled(sines):
-    y = np.array(["up", "down"] * 15)
-    X = sines + np.where(y == "up", 5.0, -5.0)[:, None, None]
-    return X, y
+def labelled():
+    return labelled_sines(5.0)
 
 
 def matches(samples, X):
@@ -199,25 +202,12 @@ def test_smote_refuses_series_of_different_lengths(sines):
 @pytest.mark.parametrize("sampler", SAMPLERS, ids=IDS)
 def test_conditional_contract(sampler, labelled):
     X, y = labelled
-    fitted = clone(sampler).fit(X, y)
-    assert fitted.classes_.tolist() == ["down", "up"]
+    fitted, unconditional = clone(sampler).fit(X, y), clone(sampler).fit(X)
+    X_up, (X_mixed, y_mixed) = check_conditional_contract(fitted, unconditional)
     np.testing.assert_allclose(fitted.class_prior_, [0.5, 0.5])
-    X_new, y_new = fitted.sample(10, y="up")
-    assert X_new.shape == (10, 12, 2) and set(y_new) == {"up"}
-    assert np.all(X_new > 2)  # "up" series sit at +5, "down" ones at -5
-    X_new, y_new = fitted.sample(6, y=["up", "down", "up", "down", "up", "up"])
-    assert y_new.tolist() == ["up", "down", "up", "down", "up", "up"]
-    assert np.all((X_new.mean(axis=(1, 2)) > 0) == (y_new == "up"))
-    _, y_new = fitted.sample(400)
-    assert 150 < (y_new == "up").sum() < 250  # drawn from the balanced training classes
-    with pytest.raises(ValueError, match=r"knows \['down', 'up'\]"):
-        fitted.sample(2, y="sideways")
-    with pytest.raises(ValueError, match="one label or 3 labels"):
-        fitted.sample(3, y=["up", "down"])
-    unconditional = clone(sampler).fit(X)
+    assert np.all(X_up > 2)  # "up" series sit at +5, "down" ones at -5
+    assert np.all((X_mixed.mean(axis=(1, 2)) > 0) == (y_mixed == "up"))
     assert isinstance(unconditional.sample(3), np.ndarray)
-    with pytest.raises(ValueError, match="fitted without class labels"):
-        unconditional.sample(2, y="up")
 
 
 @pytest.mark.parametrize("sampler", SAMPLERS, ids=IDS)
@@ -247,16 +237,7 @@ def test_tabular_and_frame_input_come_back_as_themselves(sampler, sines):
     out = model.fit(X).sample(4)
     assert out.shape == (4, 12, 2) and out.dtype == np.float32
 
-    long = pd.DataFrame(
-        {
-            "id": np.repeat(np.arange(30), 12),
-            "t": np.tile(np.arange(12), 30),
-            "x": sines[:, :, 0].ravel(),
-        }
-    )
-    out = model.set_params(id_column="id", time_column="t").fit(long).sample(2)
-    assert list(out.columns) == ["id", "t", "x"] and len(out) == 24
-    assert out["t"].tolist() == list(range(12)) * 2
+    assert_long_frames_round_trip(model, sines)
 
 
 @pytest.mark.parametrize("sampler", RAGGED, ids=RAGGED_IDS)
@@ -314,10 +295,7 @@ def test_not_fitted_pickle_and_params(sampler, labelled):
     loaded = pickle.loads(pickle.dumps(fitted))
     for got, expected in zip(loaded.sample(6), fitted.sample(6)):
         np.testing.assert_array_equal(got, expected)
-    params = sampler.get_params()
-    assert clone(sampler).get_params() == params
-    assert type(sampler)(**params).get_params() == params
-    assert clone(sampler).set_params(random_state=5).get_params()["random_state"] == 5
+    assert_params_round_trip(sampler)
     with pytest.raises(ValueError, match="positive integer"):
         fitted.sample(0)
 

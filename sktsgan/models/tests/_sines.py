@@ -1,4 +1,5 @@
-"""What the recurrent GANs' tests share: do samples have the dynamics of sines?"""
+"""What the recurrent GANs' tests share: do samples have the dynamics of sines, and
+does each class look like itself?"""
 
 import numpy as np
 
@@ -25,3 +26,19 @@ def assert_learns_sine_dynamics(sines, sampler, *, max_mean_gap):
     lag5 = moment_gaps(sines, fake, lag=5)["autocorrelation_gap"]
     assert lag5 < moment_gaps(sines, noise_like(sines), lag=5)["autocorrelation_gap"] / 2
     assert np.all(np.isfinite(sampler.history_[:, "generator_loss"]))
+
+
+def assert_samples_resemble_their_own_class(X, y, sampler):
+    """``sampler``, fitted on waves ``X`` of classes ``y``, draws each class near its own
+    mean wave (less than half as far as from any other) and keeps its spread."""
+    centroids = {label: X[y == label].mean(axis=0) for label in sampler.classes_}
+    for label in sampler.classes_:
+        fake, fake_y = sampler.sample(100, y=label)
+        assert set(fake_y) == {label}
+        own = np.abs(fake - centroids[label]).mean()
+        other = min(
+            np.abs(fake - c).mean() for other_label, c in centroids.items() if other_label != label
+        )
+        assert own < 0.5 * other, (label, own, other)
+        spread_real = X[y == label].std(axis=0).mean()
+        assert fake.std(axis=0).mean() > 0.6 * spread_real  # not collapsed to one wave
