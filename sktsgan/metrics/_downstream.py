@@ -26,7 +26,7 @@ from ..preprocessing import SeriesFlattener
 from ..preprocessing._tabular import is_categorical_dtype
 from ..utils._docstrings import with_snippets
 from ..utils._random import draw_seed
-from ..utils.validation import check_sequences, time_mask
+from ..utils.validation import check_sequences, one_per_series, time_mask
 from ._posthoc import _repeat
 
 _COMMON_CONSTRAINTS = {
@@ -78,22 +78,6 @@ random_state : int, RandomState instance or None, default=None
 _fill_docstring = with_snippets(task_notes=_TASK_NOTES, common_parameters=_COMMON_PARAMETERS)
 
 
-def _check_target(y, n_series, name):
-    if isinstance(y, pd.DataFrame):
-        raise ValueError(f"{name} is a DataFrame; pass one target per series as a 1-D array.")
-    y = np.asarray(y.to_numpy() if isinstance(y, pd.Series) else y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, one target per series; got shape {y.shape}.")
-    if len(y) != n_series:
-        raise ValueError(
-            f"{name} has {len(y)} targets but its X has {n_series} series; pass one target "
-            "per series."
-        )
-    return y
-
-
 def _read_sets(sets, caller):
     """Read every ``(name, X, y)`` set; check features and labels against each other."""
     given = [f"y{name[1:]}" for name, _, y in sets if y is not None]
@@ -107,7 +91,11 @@ def _read_sets(sets, caller):
     read = []
     for name, X, y in _one_hot_tables(sets):
         data, fmt = check_sequences(X, estimator_name=caller)
-        target = None if y is None else _check_target(y, data.n_series, f"y{name[1:]}")
+        target = (
+            None
+            if y is None
+            else one_per_series(y, data.n_series, name=f"y{name[1:]}", noun="target", of="its X")
+        )
         read.append((name, data, fmt, target))
     reference_name, reference = read[-1][0], read[-1][1]  # the real test set
     for name, data, _, _ in read[:-1]:

@@ -60,6 +60,7 @@ __all__ = [
     "check_sequences",
     "check_table",
     "memory_limit",
+    "one_per_series",
     "restore_format",
     "sample_dtype",
     "time_mask",
@@ -399,6 +400,50 @@ def check_feature_names(estimator, X, *, reset):
     validate_data(estimator, X, reset=reset, skip_check_array=True, ensure_2d=False)
 
 
+def one_per_series(y, n_series, *, name="y", noun="label", of="X"):
+    """``y`` as a 1-D array of one value per series, or an error that says what is wrong.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_series,) or (n_series, 1)
+        A list, an array or a pandas Series; a column vector is raveled.
+    n_series : int
+        Number of series in the data ``y`` belongs to.
+    name, noun, of : str
+        How the error messages call ``y``, one of its values and the data.
+
+    Returns
+    -------
+    y : ndarray of shape (n_series,)
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is a DataFrame, not 1-D, or not of length ``n_series``.
+
+    Examples
+    --------
+    >>> from sktsgan.utils.validation import one_per_series
+    >>> one_per_series([[1], [2]], 2).tolist()
+    [1, 2]
+    """
+    if isinstance(y, pd.DataFrame):
+        raise ValueError(
+            f"{name} is a DataFrame; pass one {noun} per series as a 1-D array or Series."
+        )
+    y = np.asarray(y.to_numpy() if isinstance(y, pd.Series) else y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, one {noun} per series; got shape {y.shape}.")
+    if len(y) != n_series:
+        raise ValueError(
+            f"{name} has {len(y)} {noun}s but {of} has {n_series} series; pass one {noun} "
+            "per series."
+        )
+    return y
+
+
 def check_labels(y, n_series, *, estimator_name="The sampler"):
     """Check class labels for conditional training.
 
@@ -435,17 +480,7 @@ def check_labels(y, n_series, *, estimator_name="The sampler"):
     >>> info.classes.tolist(), info.codes.tolist()
     (['a', 'b'], [0, 1, 0, 1])
     """
-    if isinstance(y, pd.DataFrame):
-        raise ValueError("y is a DataFrame; pass one label per series as a 1-D array or Series.")
-    y = np.asarray(y.to_numpy() if isinstance(y, pd.Series) else y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D, one label per series; got shape {y.shape}.")
-    if len(y) != n_series:
-        raise ValueError(
-            f"y has {len(y)} labels but X has {n_series} series; pass one label per series."
-        )
+    y = one_per_series(y, n_series)
     if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
         raise ValueError("y contains NaN or inf; every series needs a class label.")
     if y.dtype.kind in "fc" and type_of_target(y) == "continuous":
