@@ -95,7 +95,16 @@ max_time : float or None, default=None
     crosses its share of the time (shares in proportion to epochs times updates
     per batch; time a phase leaves unused goes to the next). Set ``n_epochs``
     high and ``max_time`` to what you can wait (with ``restore_best=True``,
-    ``sample`` uses the best weights checked in that time). None: no limit."""
+    ``sample`` uses the best weights checked in that time). None: no limit; with
+    ``n_init`` above 1, each training run gets its share of the time.
+n_init : int, default={n_init_default}
+    Train this many times from different seeds and keep the run whose last
+    ``fidelity_gap`` check is lowest (``init_fidelity_gaps_`` records them), as
+    :class:`~sklearn.cluster.KMeans` keeps its best initialisation. Fits take
+    ``n_init`` times as long; in return a run that failed is passed over: the check
+    is too noisy to rank good runs, but a failed one scores near 0.5
+    (docs/benchmarks.md). Does not combine with ``warm_start`` or
+    ``checkpoint_dir``, which continue or keep one run."""
 
 
 class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
@@ -157,9 +166,13 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             reliability_parameters=_RELIABILITY_PARAMETERS,
             selection_parameters=_SELECTION_PARAMETERS,
         )
-        ema_decay = inspect.signature(cls.__init__).parameters.get("ema_decay")
-        if ema_decay is not None:  # each sampler's docstring gives its own default
-            fill_docstring(cls, ema_decay_default=repr(ema_decay.default))
+        parameters = inspect.signature(cls.__init__).parameters
+        if "ema_decay" in parameters:  # each sampler's docstring gives its own defaults
+            fill_docstring(
+                cls,
+                ema_decay_default=repr(parameters["ema_decay"].default),
+                n_init_default=repr(parameters["n_init"].default),
+            )
 
     @abstractmethod
     def _engine_params(self, n_features, n_classes):
@@ -241,23 +254,38 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         # what the engine is built from (the width of a training example: the features
         # of a series, or a tabular sampler's encoded row), so that load() can rebuild it
         self._engine_dims = (tensors["x"].shape[-1], n_classes)
-        engine = self._make_engine(
-            *self._engine_dims, batch_size, device, checkpoint_path=checkpoint_path
-        )
         n_batches = -(-n_examples // batch_size)
-        with seeded_torch(torch_seed, device):
-            engine.initialize()
-            if resume is not None:
-                engine.load_training_state(resume["engine"])
-            try:
-                engine.train(tensors, self._training_phases(n_batches))
-            except FloatingPointError:
-                # usable, with the last finite weights and what the model learns from them
-                self._set_engine(engine, device)
-                self._after_training(tensors)
-                raise
+        # drawn after the sampling seed: one run trains exactly as before n_init existed
+        seeds = [torch_seed] + [draw_seed(rng) for _ in range(self._n_runs() - 1)]
+        kept, gaps = None, []
+        for run, seed in enumerate(seeds):
+            engine = self._make_engine(
+                *self._engine_dims, batch_size, device, checkpoint_path=checkpoint_path
+            )
+            with seeded_torch(seed, device):
+                engine.initialize()
+                if resume is not None:
+                    engine.load_training_state(resume["engine"])
+                try:
+                    engine.train(tensors, self._training_phases(n_batches))
+                except FloatingPointError:
+                    if kept is not None or run < len(seeds) - 1:
+                        gaps.append(float("nan"))  # diverged: another run is kept
+                        continue
+                    # usable, with the last finite weights and what the model learns
+                    # from them
+                    self._set_engine(engine, device)
+                    self._after_training(tensors)
+                    raise
+            gaps.append(_last_fidelity_gap(engine))
+            if kept is None or gaps[-1] < kept[0]:
+                kept = (gaps[-1], seed, engine)
+            if engine.interrupted_ is not None:
+                break  # the user stopped fit: no further runs
+        _, seed, engine = kept
         self._set_engine(engine, device)
-        with seeded_torch(torch_seed, device):
+        self._record_runs(gaps)
+        with seeded_torch(seed, device):
             self._after_training(tensors)
         if engine.interrupted_ is not None:
             warnings.warn(
@@ -296,6 +324,13 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _after_training(self, tensors):
         """Hook: what a model learns from its trained networks and the training tensors."""
+
+    def _n_runs(self):
+        """Hook: how many training runs ``fit`` makes to keep the best (``n_init``)."""
+        return 1
+
+    def _record_runs(self, gaps):
+        """Hook: record the last ``fidelity_gap`` of every run (NaN: diverged)."""
 
     def _selection_engine_params(self):
         """Engine parameters that choose the weights to sample with (none here)."""
@@ -450,6 +485,12 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
                     yield start, stop, future.result()
 
 
+def _last_fidelity_gap(engine):
+    """The last ``fidelity_gap`` an engine's history records (inf where it has none)."""
+    gaps = [row["fidelity_gap"] for row in engine.history_ if "fidelity_gap" in row]
+    return float(gaps[-1]) if gaps else float("inf")
+
+
 def _one_hot(codes, n_classes, device):
     """Float one-hot class conditions ``(len(codes), n_classes)`` on ``device``."""
     index = torch.as_tensor(codes, device=device)
@@ -469,10 +510,24 @@ class _WeightSelectionMixin:
         "ema_decay": [Interval(Real, 0, 1, closed="left"), None],
         "restore_best": ["boolean"],
         "max_time": [Interval(Real, 0, None, closed="neither"), None],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
     }
 
     def _selection_engine_params(self):
-        return {"track_fidelity": True, "ema_decay": self.ema_decay, "max_time": self.max_time}
+        max_time = None if self.max_time is None else self.max_time / self.n_init
+        return {"track_fidelity": True, "ema_decay": self.ema_decay, "max_time": max_time}
+
+    def _n_runs(self):
+        if self.n_init > 1 and (self.warm_start or self.checkpoint_dir is not None):
+            raise ValueError(
+                f"n_init={self.n_init} trains several models and keeps one; warm_start and "
+                "checkpoint_dir continue or keep a single training run. Set n_init=1 to "
+                "use them."
+            )
+        return self.n_init
+
+    def _record_runs(self, gaps):
+        self.init_fidelity_gaps_ = gaps
 
     def _sampling_networks(self):
         return self.engine_.sampling_module(prefer_best=self.restore_best)

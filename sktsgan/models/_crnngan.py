@@ -342,6 +342,7 @@ class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequence
         ema_decay=0.999,
         restore_best=False,
         max_time=None,
+        n_init=1,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -369,6 +370,7 @@ class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequence
         self.ema_decay = ema_decay
         self.restore_best = restore_best
         self.max_time = max_time
+        self.n_init = n_init
         self.device = device
         self.random_state = random_state
         self.verbose = verbose

@@ -458,6 +458,7 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         ema_decay=0.999,
         restore_best=False,
         max_time=None,
+        n_init=1,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -486,6 +487,7 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         self.ema_decay = ema_decay
         self.restore_best = restore_best
         self.max_time = max_time
+        self.n_init = n_init
         self.device = device
         self.random_state = random_state
         self.verbose = verbose

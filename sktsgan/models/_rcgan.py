@@ -279,6 +279,7 @@ class RCGANSampler(
         ema_decay=0.9999,
         restore_best=False,
         max_time=None,
+        n_init=1,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -306,6 +307,7 @@ class RCGANSampler(
         self.ema_decay = ema_decay
         self.restore_best = restore_best
         self.max_time = max_time
+        self.n_init = n_init
         self.device = device
         self.random_state = random_state
         self.verbose = verbose

@@ -360,6 +360,7 @@ class TimeGANSampler(
         ema_decay=0.999,
         restore_best=False,
         max_time=None,
+        n_init=1,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -390,6 +391,7 @@ class TimeGANSampler(
         self.ema_decay = ema_decay
         self.restore_best = restore_best
         self.max_time = max_time
+        self.n_init = n_init
         self.device = device
         self.random_state = random_state
         self.verbose = verbose

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from sktsgan import CRNNGANSampler, RCGANSampler, TimeGANSampler
+from sktsgan.base import _neural
 from sktsgan.datasets import make_sines, make_waves
 from sktsgan.nn._selection import (
     SamplingWeights,
@@ -201,3 +202,55 @@ def test_max_time_stops_every_phase_in_its_share(Sampler, X):
         assert 1 <= phases.count(name) < 10**6
     assert sampler.best_epoch_ is not None
     assert sum("fidelity_gap" in row for row in sampler.history_) >= 2
+
+
+def _last_gap(sampler):
+    return [row["fidelity_gap"] for row in sampler.history_ if "fidelity_gap" in row][-1]
+
+
+def test_n_init_keeps_the_run_with_the_lowest_last_check(X, monkeypatch):
+    single = RCGANSampler(n_epochs=2, **FAST).fit(X)
+    assert single.init_fidelity_gaps_ == [_last_gap(single)]
+    draws = single.sample(5, random_state=0)
+
+    def fit_scored(scores, n_init):
+        scripted = iter(scores)
+        monkeypatch.setattr(_neural, "_last_fidelity_gap", lambda engine: next(scripted))
+        return RCGANSampler(n_epochs=2, n_init=n_init, **FAST).fit(X)
+
+    # the first run is the one-run fit, to the bit
+    first_kept = fit_scored([0.1, 0.3], n_init=2)
+    assert first_kept.init_fidelity_gaps_ == [0.1, 0.3]
+    np.testing.assert_array_equal(first_kept.sample(5, random_state=0), draws)
+    # the second run (the same seed with n_init=2 and 3) is kept when it scores lowest
+    second_of_two = fit_scored([0.3, 0.1], n_init=2).sample(5, random_state=0)
+    second_of_three = fit_scored([0.3, 0.1, 0.2], n_init=3).sample(5, random_state=0)
+    np.testing.assert_array_equal(second_of_two, second_of_three)
+    assert not np.array_equal(second_of_two, draws)
+
+
+def test_n_init_passes_over_a_run_that_diverged(X, monkeypatch):
+    from sktsgan.nn import AdversarialNet
+
+    train, calls = AdversarialNet.train, []
+
+    def first_run_diverges(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise FloatingPointError("diverged")
+        return train(self, *args, **kwargs)
+
+    monkeypatch.setattr(AdversarialNet, "train", first_run_diverges)
+    sampler = RCGANSampler(n_epochs=2, n_init=2, **FAST).fit(X)
+    assert np.isnan(sampler.init_fidelity_gaps_[0])
+    assert sampler.init_fidelity_gaps_[1] == _last_gap(sampler)
+    assert np.isfinite(sampler.sample(3)).all()
+
+
+def test_n_init_shares_max_time_and_refuses_single_run_options(X, tmp_path):
+    sampler = TimeGANSampler(n_epochs=10**6, max_time=4.0, n_init=2, **FAST).fit(X)
+    assert sampler.engine_.max_time == 2.0
+    assert len(sampler.init_fidelity_gaps_) == 2
+    for options in ({"warm_start": True}, {"checkpoint_dir": tmp_path}):
+        with pytest.raises(ValueError, match="n_init=2 trains several models"):
+            RCGANSampler(n_epochs=1, n_init=2, **FAST, **options).fit(X)
