@@ -661,6 +661,7 @@ class AdversarialNet(NeuralNet):
         finally:
             candidate.train(was_training)
         self.history.record("fidelity_gap", gap)
+        self.fidelity_noise_ = noise  # the check's standard error, for comparing runs
         copies.consider(gap, len(self.history), tolerance=noise)
 
     def _copies(self):
