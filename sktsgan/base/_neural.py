@@ -167,13 +167,14 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             reliability_parameters=_RELIABILITY_PARAMETERS,
             selection_parameters=_SELECTION_PARAMETERS,
         )
+        # each sampler's docstring gives its own defaults
         parameters = inspect.signature(cls.__init__).parameters
-        if "ema_decay" in parameters:  # each sampler's docstring gives its own defaults
-            fill_docstring(
-                cls,
-                ema_decay_default=repr(parameters["ema_decay"].default),
-                n_init_default=repr(parameters["n_init"].default),
-            )
+        defaults = {
+            f"{name}_default": repr(parameters[name].default)
+            for name in ("ema_decay", "n_init")
+            if name in parameters
+        }
+        fill_docstring(cls, **defaults)
 
     @abstractmethod
     def _engine_params(self, n_features, n_classes):
@@ -219,6 +220,7 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
     def _fit_data(self, data, input_format, labels, static=None):
         """``fit`` on checked data: what ``_read_training_data`` returns (``static``: the
         table of static attributes and its format, for a sampler that takes them)."""
+        n_runs = self._n_runs()  # checked before anything changes
         device = resolve_device(self.device)
         fingerprint = run_fingerprint(self, data, labels, None if static is None else static[0])
         resume = resume_state(self, fingerprint, device) if self.warm_start else None
@@ -257,8 +259,8 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         self._engine_dims = (tensors["x"].shape[-1], n_classes)
         n_batches = -(-n_examples // batch_size)
         # drawn after the sampling seed: one run trains exactly as before n_init existed
-        seeds = [torch_seed] + [draw_seed(rng) for _ in range(self._n_runs() - 1)]
-        runs, gaps = [], []
+        seeds = [torch_seed] + [draw_seed(rng) for _ in range(n_runs - 1)]
+        runs, gaps, stopped = [], [], None
         for run, seed in enumerate(seeds):
             engine = self._make_engine(
                 *self._engine_dims, batch_size, device, checkpoint_path=checkpoint_path
@@ -280,9 +282,12 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
                     raise
             gap, noise = _last_fidelity_gap(engine)
             gaps.append(gap)
+            if engine.interrupted_ is not None and runs:
+                stopped = run + 1  # the user stopped a later run: a complete one is kept
+                break
             runs.append((gap, noise, seed, engine))
             if engine.interrupted_ is not None:
-                break  # the user stopped fit: no further runs
+                break  # the user stopped the first run: its state stands, as with one run
         # the first run whose check is within its noise of the lowest: the checks can
         # tell a failed run from good ones, not the good ones apart
         lowest = min(gap for gap, _, _, _ in runs)
@@ -295,7 +300,15 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             warnings.warn(
                 f"{type(self).__name__}.fit was interrupted in {engine.interrupted_}; "
                 f"the sampler keeps the state after the last completed epoch "
-                f"({len(self.history_)}). Call fit again with warm_start=True to continue.",
+                f"({len(self.history_)}). Call fit again with warm_start=True (and "
+                "n_init=1) to continue.",
+                UserWarning,
+                stacklevel=3,
+            )
+        elif stopped is not None:
+            warnings.warn(
+                f"{type(self).__name__}.fit was interrupted in training run {stopped} of "
+                f"{n_runs}; the sampler keeps the best of the {len(runs)} complete runs.",
                 UserWarning,
                 stacklevel=3,
             )

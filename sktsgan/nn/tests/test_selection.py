@@ -255,6 +255,32 @@ def test_n_init_shares_max_time_and_refuses_single_run_options(X, tmp_path):
     sampler = TimeGANSampler(n_epochs=10**6, max_time=4.0, n_init=2, **FAST).fit(X)
     assert sampler.engine_.max_time == 2.0
     assert len(sampler.init_fidelity_gaps_) == 2
+    fitted = RCGANSampler(n_epochs=1, **FAST).fit(X)
+    before = dict(vars(fitted))
     for options in ({"warm_start": True}, {"checkpoint_dir": tmp_path}):
         with pytest.raises(ValueError, match="n_init=2 trains several models"):
-            RCGANSampler(n_epochs=1, n_init=2, **FAST, **options).fit(X)
+            fitted.set_params(n_init=2, **options).fit(X[:20])
+        fitted.set_params(n_init=1, warm_start=False, checkpoint_dir=None)
+    # refused before anything changed: the sampler is the one fitted before
+    assert vars(fitted).keys() == before.keys()
+    assert all(vars(fitted)[key] is value for key, value in before.items())
+
+
+def test_n_init_stopped_in_a_later_run_keeps_a_complete_one(X, monkeypatch):
+    from sktsgan.nn import AdversarialNet
+
+    draws = RCGANSampler(n_epochs=2, **FAST).fit(X).sample(5, random_state=0)
+    train, calls = AdversarialNet.train, []
+
+    def second_run_interrupted(self, *args, **kwargs):
+        calls.append(1)
+        result = train(self, *args, **kwargs)
+        if len(calls) == 2:
+            self.interrupted_ = "phase 'adversarial', epoch 1 of 2"
+        return result
+
+    monkeypatch.setattr(AdversarialNet, "train", second_run_interrupted)
+    with pytest.warns(UserWarning, match="interrupted in training run 2 of 3; .* best of the 1"):
+        sampler = RCGANSampler(n_epochs=2, n_init=3, **FAST).fit(X)
+    assert len(calls) == 2 and len(sampler.init_fidelity_gaps_) == 2
+    np.testing.assert_array_equal(sampler.sample(5, random_state=0), draws)
