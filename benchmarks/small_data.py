@@ -30,7 +30,8 @@ Methods: ``none`` is real data only; ``gan`` is ``GANAugmenter()``'s default sam
 ``diffusion``, ``random``, ``jitter``, ``scaling`` and ``smote`` are the named samplers
 with their default settings; ``classwise`` is
 :class:`~sktsgan.augment.ClassWiseSampler` at its defaults (one ``DiffusionSampler`` per
-class). Every sampler is seeded through the augmenter's ``random_state``.
+class); ``classwise-rcgan`` is one ``RCGANSampler()`` per class. Every sampler is
+seeded through the augmenter's ``random_state``.
 ``none`` always runs: gains are measured against it. Every method but ``none`` also
 comes as ``<method>+nearest`` (``gan+nearest``, ``timewarp+nearest``, ...): the same
 sampler behind ``GANAugmenter(label_filter="nearest")``, which keeps only the synthetic
@@ -108,6 +109,9 @@ METHODS = {
     "crnngan": CRNNGANSampler,
     "diffusion": DiffusionSampler,
     "classwise": ClassWiseSampler,
+    # one RCGAN per class: the discriminator sees 5-33 series, where augmenting what it
+    # sees (discriminator_augmentation) is meant to help
+    "classwise-rcgan": lambda: ClassWiseSampler(RCGANSampler()),
     "random": RandomSeriesSampler,
     "jitter": JitterSampler,
     "scaling": ScalingSampler,

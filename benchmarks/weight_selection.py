@@ -127,6 +127,11 @@ def run_seed(args, X, scale, seed):
             if "fidelity_gap" in row
         ],
     }
+    if "augmentation_probability" in sampler.history_[-1]:  # its course, ten points
+        every = max(1, len(sampler.history_) // 10)
+        figures["augmentation_probability"] = [
+            round(p, 3) for p in sampler.history_[::every, "augmentation_probability"]
+        ]
     options = {"scale": scale, "random_state": seed, "n_repeats": args.n_repeats}
     for choice in args.choices + (["second"] if args.also_decay else []):
         synthetic = draw(sampler, choice, len(X), seed)

@@ -108,6 +108,22 @@ n_init : int, default={n_init_default}
     ``checkpoint_dir``, which continue or keep one run."""
 
 
+# the adversarial sequence samplers' docstrings name this where they say
+# {augmentation_parameters}
+_AUGMENTATION_PARAMETERS = """\
+discriminator_augmentation : "adaptive", float or None, default=None
+    Show the discriminator every series, real and generated, through random
+    transformations that the generator's gradient flows through (DiffAugment, Zhao
+    et al., 2020): jitter, scaling, magnitude warping, a time shift of up to an
+    eighth of the length and cutout of a quarter, each applied to a series with
+    probability ``p``. On a small data set the discriminator then cannot learn the
+    training series by heart. A float fixes ``p``; "adaptive" starts it at 0 and
+    raises it while the discriminator scores the real training series too
+    confidently, lowers it otherwise (ADA, Karras et al., 2020);
+    ``augmentation_probability`` in ``history_`` follows it. Samples are drawn
+    without transformations. None: off. What it gives is in docs/benchmarks.md."""
+
+
 class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class for the samplers that train networks: the fit and sample skeleton.
 
@@ -166,6 +182,7 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
             runtime_parameters=_RUNTIME_PARAMETERS,
             reliability_parameters=_RELIABILITY_PARAMETERS,
             selection_parameters=_SELECTION_PARAMETERS,
+            augmentation_parameters=_AUGMENTATION_PARAMETERS,
         )
         # each sampler's docstring gives its own defaults
         parameters = inspect.signature(cls.__init__).parameters
@@ -353,6 +370,10 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         """Engine parameters that choose the weights to sample with (none here)."""
         return {}
 
+    def _augmentation_engine_params(self):
+        """Engine parameters of the discriminator's augmentation (none here)."""
+        return {}
+
     def _sampling_networks(self):
         """The networks ``sample`` draws from."""
         return self.engine_.module_
@@ -392,6 +413,7 @@ class BaseNeuralSampler(_SamplerMixin, BaseEstimator, metaclass=ABCMeta):
         return AdversarialNet(
             **self._engine_params(n_features, n_classes),
             **self._selection_engine_params(),
+            **self._augmentation_engine_params(),
             batch_size=batch_size,
             device=device,
             callbacks=copy.deepcopy(self.callbacks),
@@ -557,3 +579,24 @@ class _WeightSelectionMixin:
         copies = engine._copies()
         epoch = -1 if copies is None else int(copies.best_epoch)
         self.best_epoch_ = None if epoch < 0 else epoch
+
+
+class _DiscriminatorAugmentationMixin:
+    """``discriminator_augmentation`` for an adversarial sequence sampler.
+
+    The engine gives the networks a
+    :class:`~sktsgan.nn._augmentation.DiscriminatorAugmentation`, which the sampler's
+    objective applies to what its discriminator sees. Put it before the sampler base
+    in the bases, and write ``{augmentation_parameters}`` in the class docstring.
+    """
+
+    _parameter_constraints: dict = {
+        "discriminator_augmentation": [
+            StrOptions({"adaptive"}),
+            Interval(Real, 0, 1, closed="both"),
+            None,
+        ],
+    }
+
+    def _augmentation_engine_params(self):
+        return {"discriminator_augmentation": self.discriminator_augmentation}

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..base import BaseSequenceSampler
-from ..base._neural import _WeightSelectionMixin
+from ..base._neural import _DiscriminatorAugmentationMixin, _WeightSelectionMixin
 from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
 from ..nn import (
     RecurrentNetwork,
@@ -21,6 +21,7 @@ from ..nn import (
     moment_loss,
     with_condition,
 )
+from ..nn._augmentation import augment_for_discriminator, observe_real_scores
 from ._gan import discriminator_lr
 
 _CELLS = {"lstm": nn.LSTMCell, "gru": nn.GRUCell}
@@ -166,24 +167,36 @@ class CRNNGANObjective(nn.Module):
         if player == "discriminator":
             with torch.no_grad():
                 fake = networks.generate(n, t, condition) * steps
-            real_logits = networks.discriminate(real, condition)
-            fake_logits = networks.discriminate(fake, condition)
+            real_logits = networks.discriminate(
+                augment_for_discriminator(networks, real, mask), condition
+            )
+            fake_logits = networks.discriminate(
+                augment_for_discriminator(networks, fake, mask), condition
+            )
+            observe_real_scores(networks, real_logits, mask)
             return bce_discriminator_loss(real_logits, fake_logits, mask)
         fake = networks.generate(n, t, condition) * steps
+        seen_fake = augment_for_discriminator(networks, fake, mask)
         if self.feature_matching:
             with torch.no_grad():
-                _, real_features = networks.discriminate(real, condition, features=True)
-            _, fake_features = networks.discriminate(fake, condition, features=True)
+                seen_real = augment_for_discriminator(networks, real, mask)
+                _, real_features = networks.discriminate(seen_real, condition, features=True)
+            _, fake_features = networks.discriminate(seen_fake, condition, features=True)
             loss = feature_matching_loss(real_features, fake_features, mask, batch.get("classes"))
         else:
-            loss = bce_generator_loss(networks.discriminate(fake, condition), mask)
+            loss = bce_generator_loss(networks.discriminate(seen_fake, condition), mask)
         if self.moment_weight:
             moments = moment_loss(real, fake, mask, batch.get("classes"))
             loss = loss + self.moment_weight * moments
         return loss
 
 
-class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequenceSampler):
+class CRNNGANSampler(
+    _StaticAttributesMixin,
+    _DiscriminatorAugmentationMixin,
+    _WeightSelectionMixin,
+    BaseSequenceSampler,
+):
     """Continuous recurrent GAN sampler (C-RNN-GAN) for (multivariate) time series.
 
     The generator is a stack of recurrent cells whose input at every step is a vector
@@ -243,6 +256,7 @@ class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequence
         Adam learning rate of the generator (and of its pre-training).
     lr_discriminator : float, default=None
         Adam learning rate of the discriminator; None uses ``lr``.
+    {augmentation_parameters}
     {selection_parameters}
     {runtime_parameters}
     {reliability_parameters}
@@ -311,6 +325,7 @@ class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequence
 
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
+        **_DiscriminatorAugmentationMixin._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
         **STATIC_CONSTRAINTS,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
@@ -339,6 +354,7 @@ class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequence
         batch_size="auto",
         lr=1e-3,
         lr_discriminator=None,
+        discriminator_augmentation=None,
         ema_decay=0.999,
         restore_best=False,
         max_time=None,
@@ -367,6 +383,7 @@ class CRNNGANSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequence
         self.batch_size = batch_size
         self.lr = lr
         self.lr_discriminator = lr_discriminator
+        self.discriminator_augmentation = discriminator_augmentation
         self.ema_decay = ema_decay
         self.restore_best = restore_best
         self.max_time = max_time

@@ -9,9 +9,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..base import BaseSequenceSampler
-from ..base._neural import _WeightSelectionMixin
+from ..base._neural import _DiscriminatorAugmentationMixin, _WeightSelectionMixin
 from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
-from ..nn import RecurrentNetwork, draw_blocks, moment_loss, with_condition
+from ..nn import RecurrentNetwork, draw_blocks, masked_mean, moment_loss, with_condition
+from ..nn._augmentation import augment_for_discriminator, observe_real_scores
 from ..nn._modules import softmax_width
 from ._gan import (
     DIVERGENCE_ADVICE,
@@ -95,18 +96,25 @@ class RCGANObjective(nn.Module):
         if player == "discriminator":
             with torch.no_grad():
                 fake = self._fake(networks, real, mask, condition)
+            seen_real = augment_for_discriminator(networks, real, mask)
+            seen_fake = augment_for_discriminator(networks, fake, mask)
+            real_scores = networks.discriminate(seen_real, condition)
+            fake_scores = networks.discriminate(seen_fake, condition)
+            centre = 0.0 if self.loss == "bce" else masked_mean(fake_scores.detach(), scored)
+            observe_real_scores(networks, real_scores, scored, centre)
             return discriminator_loss(
                 self.loss,
                 lambda x: networks.discriminate(x, condition),
-                real,
-                fake,
-                networks.discriminate(real, condition),
-                networks.discriminate(fake, condition),
+                seen_real,
+                seen_fake,
+                real_scores,
+                fake_scores,
                 scored,
                 self.gp_weight,
             )
         fake = self._fake(networks, real, mask, condition)
-        loss = generator_loss(self.loss, networks.discriminate(fake, condition), scored)
+        seen_fake = augment_for_discriminator(networks, fake, mask)
+        loss = generator_loss(self.loss, networks.discriminate(seen_fake, condition), scored)
         if self.moment_weight:
             classes = batch.get("classes")
             loss = loss + self.moment_weight * self._moments(real, fake, mask, classes)
@@ -152,7 +160,11 @@ class _GANLossMixin:
 
 
 class RCGANSampler(
-    _StaticAttributesMixin, _GANLossMixin, _WeightSelectionMixin, BaseSequenceSampler
+    _StaticAttributesMixin,
+    _GANLossMixin,
+    _DiscriminatorAugmentationMixin,
+    _WeightSelectionMixin,
+    BaseSequenceSampler,
 ):
     """Recurrent conditional GAN sampler for (multivariate) time series.
 
@@ -196,6 +208,7 @@ class RCGANSampler(
         Adam learning rate of the generator.
     lr_discriminator : float, default=None
         Adam learning rate of the discriminator; None uses ``lr``.
+    {augmentation_parameters}
     {selection_parameters}
     {runtime_parameters}
     {reliability_parameters}
@@ -250,6 +263,7 @@ class RCGANSampler(
 
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
+        **_DiscriminatorAugmentationMixin._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
         **STATIC_CONSTRAINTS,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
@@ -276,6 +290,7 @@ class RCGANSampler(
         batch_size="auto",
         lr=1e-3,
         lr_discriminator=None,
+        discriminator_augmentation=None,
         ema_decay=0.9999,
         restore_best=False,
         max_time=None,
@@ -304,6 +319,7 @@ class RCGANSampler(
         self.batch_size = batch_size
         self.lr = lr
         self.lr_discriminator = lr_discriminator
+        self.discriminator_augmentation = discriminator_augmentation
         self.ema_decay = ema_decay
         self.restore_best = restore_best
         self.max_time = max_time

@@ -14,7 +14,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..base import BaseSequenceSampler
-from ..base._neural import _WeightSelectionMixin
+from ..base._neural import _DiscriminatorAugmentationMixin, _WeightSelectionMixin
 from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
 from ..nn import (
     RecurrentNetwork,
@@ -25,6 +25,7 @@ from ..nn import (
     moment_loss,
     with_condition,
 )
+from ..nn._augmentation import augment_for_discriminator, observe_real_scores
 from ..utils._torch import pinned_threads
 from ..utils.validation import check_fitted_sequences, time_mask
 
@@ -174,9 +175,13 @@ class TimeGANObjective(nn.Module):
                 latent = networks.embedder(x)
                 fake_direct = networks.generate_latent(n, t, condition)
                 fake = networks.supervise(fake_direct, condition)
+            seen = augment_for_discriminator(
+                networks, torch.cat([latent, fake, fake_direct]), mask.repeat(3, 1)
+            )
             real_logits, fake_logits, direct_logits = networks.discriminate(
-                torch.cat([latent, fake, fake_direct]), _repeat(condition, 3)
+                seen, _repeat(condition, 3)
             ).split(n)
+            observe_real_scores(networks, real_logits, mask)
             loss = bce_discriminator_loss(real_logits, fake_logits, mask)
             direct = masked_mean(F.softplus(direct_logits), mask)  # BCE against "fake"
             return loss + self.gamma * direct
@@ -188,9 +193,10 @@ class TimeGANObjective(nn.Module):
         fake, predicted = networks.supervise(
             torch.cat([fake_direct, latent]), _repeat(condition, 2)
         ).split(n)
-        fake_logits, direct_logits = networks.discriminate(
-            torch.cat([fake, fake_direct]), _repeat(condition, 2)
-        ).split(n)
+        seen = augment_for_discriminator(
+            networks, torch.cat([fake, fake_direct]), mask.repeat(2, 1)
+        )
+        fake_logits, direct_logits = networks.discriminate(seen, _repeat(condition, 2)).split(n)
         adversarial = bce_generator_loss(fake_logits, mask)
         direct = bce_generator_loss(direct_logits, mask)
         supervised = _masked_mse(latent[:, 1:], predicted[:, :-1], mask[:, 1:])
@@ -209,7 +215,11 @@ def _repeat(condition, times):
 
 
 class TimeGANSampler(
-    TransformerMixin, _StaticAttributesMixin, _WeightSelectionMixin, BaseSequenceSampler
+    TransformerMixin,
+    _StaticAttributesMixin,
+    _DiscriminatorAugmentationMixin,
+    _WeightSelectionMixin,
+    BaseSequenceSampler,
 ):
     """Time-series GAN sampler: adversarial training in a learned latent space.
 
@@ -275,6 +285,7 @@ class TimeGANSampler(
         Series per batch; "auto" uses ``min(128, n_series)`` (the paper's 128).
     lr : float, default=1e-3
         Adam learning rate of every network (the paper's code uses Adam's defaults).
+    {augmentation_parameters}
     {selection_parameters}
     {runtime_parameters}
     {reliability_parameters}
@@ -322,6 +333,7 @@ class TimeGANSampler(
 
     _parameter_constraints: dict = {
         **BaseSequenceSampler._parameter_constraints,
+        **_DiscriminatorAugmentationMixin._parameter_constraints,
         **_WeightSelectionMixin._parameter_constraints,
         **STATIC_CONSTRAINTS,
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
@@ -357,6 +369,7 @@ class TimeGANSampler(
         n_epochs_supervised=None,
         batch_size="auto",
         lr=1e-3,
+        discriminator_augmentation=None,
         ema_decay=0.999,
         restore_best=False,
         max_time=None,
@@ -388,6 +401,7 @@ class TimeGANSampler(
         self.n_epochs_supervised = n_epochs_supervised
         self.batch_size = batch_size
         self.lr = lr
+        self.discriminator_augmentation = discriminator_augmentation
         self.ema_decay = ema_decay
         self.restore_best = restore_best
         self.max_time = max_time

@@ -46,6 +46,7 @@ from skorch.history import History
 
 from .._persistence import CHECKPOINT_FORMAT_NAME, write_archive
 from ..utils._torch import set_torch_rng, torch_rng_to_plain
+from ._augmentation import AUGMENTATION, DiscriminatorAugmentation
 from ._reliability import (
     DIVERSITY_BATCH,
     DIVERSITY_EVERY,
@@ -199,6 +200,13 @@ class AdversarialNet(NeuralNet):
         Seconds that :meth:`train` may run. Each phase gets a share in proportion to
         its epochs times its updates per batch (time a phase leaves unused goes to
         the next), and stops after the epoch that crosses its share.
+    discriminator_augmentation : float or "adaptive", default=None
+        Give the module a :class:`~sktsgan.nn._augmentation.DiscriminatorAugmentation`
+        with this probability (``module_.discriminator_augmentation``), which the
+        criterion applies to what the discriminator sees (see
+        :func:`~sktsgan.nn._augmentation.augment_for_discriminator`); its current
+        probability is recorded after every epoch (``augmentation_probability``).
+        None: no augmentation.
     **kwargs
         Any :class:`skorch.NeuralNet` parameter (``lr``, ``optimizer__betas``,
         ``max_epochs``, ``batch_size``, ``device``, ``callbacks``, ...).
@@ -227,6 +235,7 @@ class AdversarialNet(NeuralNet):
         n_evaluations=20,
         divergence_advice="Lower the learning rate.",
         max_time=None,
+        discriminator_augmentation=None,
         **kwargs,
     ):
         if "optimizer" not in kwargs:
@@ -248,6 +257,7 @@ class AdversarialNet(NeuralNet):
         self.ema_decay = ema_decay
         self.n_evaluations = n_evaluations
         self.max_time = max_time
+        self.discriminator_augmentation = discriminator_augmentation
         self.divergence_advice = divergence_advice
 
     def get_default_callbacks(self):
@@ -271,9 +281,9 @@ class AdversarialNet(NeuralNet):
         return callbacks
 
     def initialize_module(self):
-        """Initialise the module; with ``track_fidelity``, attach its sampling copies.
+        """Initialise the module; attach its augmentation and sampling copies, if any.
 
-        The copies live inside ``module_`` so that every state of it (snapshots,
+        Both live inside ``module_`` so that every state of it (snapshots,
         checkpoints, pickles, model files) carries them; no player trains them.
 
         Returns
@@ -284,6 +294,9 @@ class AdversarialNet(NeuralNet):
         super().initialize_module()
         module = self.module_
         module._modules.pop(_COPIES, None)  # re-initialised: copy the new networks
+        if self.discriminator_augmentation is not None:
+            augmentation = DiscriminatorAugmentation(self.discriminator_augmentation)
+            module.add_module(AUGMENTATION, augmentation.to(self.device))
         # (looked up on every update of the step, so collected once)
         self._own_tensors = _own_tensors(module)
         if self.track_fidelity:
@@ -602,6 +615,9 @@ class AdversarialNet(NeuralNet):
                 ratio = self._diversity(dataset.X)
                 if ratio is not None:
                     self.history.record("diversity", ratio)
+        augmentation = getattr(self.module_, AUGMENTATION, None)
+        if augmentation is not None:
+            self.history.record("augmentation_probability", augmentation.probability.item())
         super().on_epoch_end(net, **kwargs)
         last_phase = self._phase_index == getattr(self, "_n_phases", 1) - 1
         if not (self.track_fidelity and last_phase and dataset is not None):

@@ -57,6 +57,10 @@ def timegan(**params):
     return TimeGANSampler(hidden_size=4, num_layers=2, batch_size=8, random_state=0, **params)
 
 
+def rcgan_adaptive(**params):
+    return rcgan(discriminator_augmentation="adaptive", **params)
+
+
 def weights(sampler):
     return sampler.engine_.module_.state_dict()
 
@@ -106,8 +110,9 @@ def test_a_stop_at_epoch_end_keeps_the_epoch_and_ends_the_phase_only(X):
 @pytest.mark.parametrize(
     "make, epoch",
     # TimeGAN runs 4 embedding, 4 supervised and 4 joint epochs: stop in the supervised
-    [(rcgan, 3), (timegan, 6)],
-    ids=["RCGANSampler", "TimeGANSampler"],
+    # the adaptive augmentation's probability and counters must come back too
+    [(rcgan, 3), (timegan, 6), (rcgan_adaptive, 3)],
+    ids=["RCGANSampler", "TimeGANSampler", "RCGANSampler-adaptive-augmentation"],
 )
 def test_resume_from_a_checkpoint_equals_an_uninterrupted_fit(
     make, epoch, X, tmp_path, fit_interrupted
