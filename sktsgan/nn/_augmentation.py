@@ -148,7 +148,11 @@ class DiscriminatorAugmentation(nn.Module):
         self.sign_total.mul_(1.0 - due)
 
     def extra_repr(self):
-        return "probability='adaptive'" if self.adaptive else f"probability={self.probability}"
+        return (
+            "probability='adaptive'"
+            if self.adaptive
+            else f"probability={float(self.probability):g}"
+        )
 
 
 def augment_for_discriminator(networks, x, mask):
