@@ -11,7 +11,7 @@ from torch import nn
 from ..base import BaseSequenceSampler
 from ..base._neural import _DiscriminatorAugmentationMixin, _WeightSelectionMixin
 from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
-from ..nn import RecurrentNetwork, draw_blocks, masked_mean, moment_loss, with_condition
+from ..nn import RecurrentNetwork, draw_blocks, moment_loss, with_condition
 from ..nn._augmentation import augment_for_discriminator, observe_real_scores
 from ..nn._modules import softmax_width
 from ._gan import (
@@ -100,8 +100,8 @@ class RCGANObjective(nn.Module):
             seen_fake = augment_for_discriminator(networks, fake, mask)
             real_scores = networks.discriminate(seen_real, condition)
             fake_scores = networks.discriminate(seen_fake, condition)
-            centre = 0.0 if self.loss == "bce" else masked_mean(fake_scores.detach(), scored)
-            observe_real_scores(networks, real_scores, scored, centre)
+            critic_fakes = None if self.loss == "bce" else fake_scores  # no undecided 0
+            observe_real_scores(networks, real_scores, scored, critic_fakes)
             return discriminator_loss(
                 self.loss,
                 lambda x: networks.discriminate(x, condition),

@@ -186,10 +186,11 @@ def augment_for_discriminator(networks, x, mask):
     return x if augmentation is None else augmentation(x, mask)
 
 
-def observe_real_scores(networks, real_scores, mask, centre=0.0):
+def observe_real_scores(networks, real_scores, mask, fake_scores=None):
     """Report real scores to the networks' adaptive augmentation, if they have one.
 
-    See :meth:`DiscriminatorAugmentation.observe`; does nothing without one.
+    See :meth:`DiscriminatorAugmentation.observe`; does nothing (and computes nothing)
+    without one.
 
     Parameters
     ----------
@@ -199,8 +200,10 @@ def observe_real_scores(networks, real_scores, mask, centre=0.0):
         The discriminator's scores of augmented real series.
     mask : Tensor of shape (n, t)
         Which scores count.
-    centre : float or Tensor, default=0.0
-        The undecided score (0 for logits).
+    fake_scores : Tensor of shape (n, t), default=None
+        For a critic, whose scores have no undecided point: its scores of the fakes,
+        whose mean is taken as that point. None: the scores are logits (undecided
+        at 0).
 
     Examples
     --------
@@ -209,5 +212,7 @@ def observe_real_scores(networks, real_scores, mask, centre=0.0):
     >>> observe_real_scores(torch.nn.Module(), torch.zeros(2, 5), torch.ones(2, 5))
     """
     augmentation = getattr(networks, AUGMENTATION, None)
-    if augmentation is not None:
-        augmentation.observe(real_scores.detach(), mask, centre)
+    if augmentation is None:
+        return
+    centre = 0.0 if fake_scores is None else masked_mean(fake_scores.detach(), mask)
+    augmentation.observe(real_scores.detach(), mask, centre)

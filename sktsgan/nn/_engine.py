@@ -293,7 +293,8 @@ class AdversarialNet(NeuralNet):
         """
         super().initialize_module()
         module = self.module_
-        module._modules.pop(_COPIES, None)  # re-initialised: copy the new networks
+        for name in (_COPIES, AUGMENTATION):  # re-initialised: made anew for new networks
+            module._modules.pop(name, None)
         if self.discriminator_augmentation is not None:
             augmentation = DiscriminatorAugmentation(self.discriminator_augmentation)
             module.add_module(AUGMENTATION, augmentation.to(self.device))

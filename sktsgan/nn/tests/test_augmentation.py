@@ -115,3 +115,9 @@ def test_helpers_use_the_networks_augmentation_only_when_they_have_one(batch):
     for _ in range(ADJUST_EVERY):
         observe_real_scores(networks, torch.full((12, 16), -1.0), mask)
     assert float(networks.discriminator_augmentation.probability) == pytest.approx(1 - STEP)
+    # a critic's real scores are read against the mean of its fake scores
+    for _ in range(ADJUST_EVERY):
+        observe_real_scores(
+            networks, torch.full((12, 16), -1.0), mask, fake_scores=torch.full((12, 16), -3.0)
+        )
+    assert float(networks.discriminator_augmentation.probability) == pytest.approx(1.0)
