@@ -11,6 +11,7 @@ from ._fused_gru import fused_gru, native_recurrence
 from ._losses import (
     bce_discriminator_loss,
     bce_generator_loss,
+    correlation_loss,
     crps_loss,
     feature_matching_loss,
     gaussian_kl,
@@ -39,6 +40,7 @@ __all__ = [
     "TrainingPhase",
     "bce_discriminator_loss",
     "bce_generator_loss",
+    "correlation_loss",
     "crps_loss",
     "diversity_ratio",
     "draw_blocks",

@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -7,6 +8,7 @@ from sktsgan.nn import (
     RecurrentNetwork,
     bce_discriminator_loss,
     bce_generator_loss,
+    correlation_loss,
     draw_blocks,
     gradient_penalty,
     masked_mean,
@@ -56,6 +58,71 @@ def test_moment_loss_within_classes():
     swapped = real[[2, 3, 0, 1]]
     assert moment_loss(real, swapped, mask).item() == pytest.approx(0.0, abs=1e-6)
     assert moment_loss(real, swapped, mask, condition).item() > 5
+
+
+def _correlation_gap_by_hand(real, fake, scale_floor=1e-3):
+    """The loss written out with NumPy, one step at a time (one class, no padding)."""
+    real, fake = real.numpy().astype(np.float64), fake.numpy().astype(np.float64)
+    n_features = real.shape[2]
+    off = ~np.eye(n_features, dtype=bool)
+    gaps = []
+    for t in range(real.shape[1]):
+        c_real = np.cov(real[:, t].T, bias=True)
+        c_fake = np.cov(fake[:, t].T, bias=True)
+        spread = np.maximum(np.sqrt(np.diag(c_real)), scale_floor)
+        gaps.append((np.abs(c_real - c_fake) / np.outer(spread, spread))[off].mean())
+    return float(np.mean(gaps))
+
+
+def test_correlation_loss_matches_its_definition():
+    generator = torch.Generator().manual_seed(0)
+    real = torch.randn(64, 5, 3, generator=generator)
+    real[..., 1] += 0.8 * real[..., 0]  # correlated features in the data
+    fake = torch.randn(64, 5, 3, generator=generator) * 0.5  # independent, narrower
+    expected = _correlation_gap_by_hand(real, fake)
+    assert correlation_loss(real, fake, torch.ones(64, 5)).item() == pytest.approx(
+        expected, rel=1e-5
+    )
+    assert correlation_loss(real, real, torch.ones(64, 5)).item() == pytest.approx(0.0, abs=1e-6)
+    # a shift of every feature changes no covariance
+    assert correlation_loss(real, fake + 3.0, torch.ones(64, 5)).item() == pytest.approx(
+        expected, rel=1e-4
+    )
+    assert correlation_loss(real[..., :1], fake[..., :1], torch.ones(64, 5)).item() == 0.0
+
+
+def test_correlation_loss_ignores_padding_and_looks_within_classes():
+    generator = torch.Generator().manual_seed(1)
+    real = torch.randn(40, 4, 2, generator=generator)
+    fake = torch.randn(40, 4, 2, generator=generator)
+    mask = torch.ones(40, 4)
+    mask[:, 3] = 0.0
+    padded = fake.clone()
+    padded[:, 3] = 1e6
+    assert correlation_loss(real, padded, mask).item() == pytest.approx(
+        correlation_loss(real, fake, mask).item()
+    )
+    # Two classes whose features move together in opposite directions: pooled, the
+    # features look unrelated, so a fake with the classes' links swapped matches the
+    # pooled covariance but not the per-class ones.
+    base = torch.randn(20, 1, 1, generator=generator).repeat(2, 1, 1)  # the same in both
+    sign = torch.where(torch.arange(40) < 20, 1.0, -1.0).view(40, 1, 1)
+    real = torch.cat([base, sign * base], dim=2)
+    condition = torch.nn.functional.one_hot((torch.arange(40) >= 20).long()).float()
+    swapped = torch.cat([base, -sign * base], dim=2)
+    ones = torch.ones(40, 1)
+    assert correlation_loss(real, swapped, ones).item() == pytest.approx(0.0, abs=1e-5)
+    assert correlation_loss(real, swapped, ones, condition).item() == pytest.approx(2.0, rel=1e-4)
+
+
+def test_correlation_loss_gradient_stays_finite_for_a_collapsed_generator():
+    # a generator whose output does not vary: the fakes' own spreads are zero, and a
+    # correlation of the fakes would divide by them
+    real = torch.randn(32, 3, 4, generator=torch.Generator().manual_seed(2))
+    fake = torch.zeros(32, 3, 4, requires_grad=True)
+    loss = correlation_loss(real, fake + 0.0 * fake.sum(), torch.ones(32, 3))
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(fake.grad).all()
 
 
 def test_recurrent_network_shapes_and_activation():
