@@ -198,9 +198,8 @@ def moment_loss(real, fake, mask, condition=None):
     weights, count, safe = _class_weights(real, mask, condition)
     moments = []
     for x in (real, fake):
-        mean = torch.einsum("btk,btf->tkf", weights, x) / safe
-        centred = (x.unsqueeze(2) - mean.unsqueeze(0)) ** 2  # (batch, time, class, feature)
-        var = torch.einsum("btk,btkf->tkf", weights, centred) / safe
+        mean, centred = _class_centred(x, weights, safe)
+        var = torch.einsum("btk,btkf->tkf", weights, centred**2) / safe
         moments.append((mean, (var + 1e-6).sqrt()))
     gap = (moments[0][0] - moments[1][0]).abs() + (moments[0][1] - moments[1][1]).abs()
     present = (count > 0).to(gap.dtype)
@@ -215,6 +214,13 @@ def _class_weights(real, mask, condition):
     weights = mask.unsqueeze(2) * condition.unsqueeze(1)
     count = weights.sum(dim=0).unsqueeze(2)
     return weights, count, count.clamp_min(1.0)
+
+
+def _class_centred(x, weights, safe):
+    """Each step's class means ``(time, class, feature)`` and every series' deviation
+    from its step's mean of each class, ``(batch, time, class, feature)``."""
+    mean = torch.einsum("btk,btf->tkf", weights, x) / safe
+    return mean, x.unsqueeze(2) - mean.unsqueeze(0)
 
 
 def correlation_loss(real, fake, mask, condition=None):
@@ -263,8 +269,7 @@ def correlation_loss(real, fake, mask, condition=None):
     weights, count, safe = _class_weights(real, mask, condition)
     covariances = []
     for x in (real, fake):
-        mean = torch.einsum("btk,btf->tkf", weights, x) / safe
-        centred = x.unsqueeze(2) - mean.unsqueeze(0)  # (batch, time, class, feature)
+        _, centred = _class_centred(x, weights, safe)
         weighted = centred * weights.unsqueeze(3)
         covariances.append(torch.einsum("btkf,btkg->tkfg", weighted, centred) / safe.unsqueeze(3))
     spread = torch.diagonal(covariances[0], dim1=2, dim2=3).clamp_min(0.0).sqrt().clamp_min(1e-3)
