@@ -279,8 +279,8 @@ class TimeGANSampler(
         real and synthetic series) in the generator's loss.
     correlation_weight : float, default=100.0
         Weight of the correlation loss in the generator's loss: at every step, the gap
-        between how pairs of features vary together in real and in synthetic series
-        (:func:`~sktsgan.nn.correlation_loss`). Not in the paper; without it the
+        between the correlations of every pair of features in real and in synthetic
+        series (:func:`~sktsgan.nn.correlation_loss`). Not in the paper; without it the
         generator tends to tie features together that vary independently in the data
         (see :doc:`/training`). 0 trains as the paper does.
     reconstruction_weight : float, default=10.0

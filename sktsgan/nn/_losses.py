@@ -223,19 +223,22 @@ def _class_centred(x, weights, safe):
     return mean, x.unsqueeze(2) - mean.unsqueeze(0)
 
 
-def correlation_loss(real, fake, mask, condition=None):
-    """L1 gap between the features' covariances of real and fake, per step, scaled.
+def correlation_loss(real, fake, mask, condition=None, *, spread_floor=0.5):
+    """L1 gap between the features' correlations in real and fake series, per step.
 
     :func:`moment_loss` matches each feature's mean and spread over the batch; this
-    matches how the features vary *together*: at every step, the covariance over the
-    batch of every pair of features, divided by the product of the two features' real
-    standard deviations (for real data, their correlation). Scaling by the real spreads
-    rather than the generated ones keeps the gradient bounded when a generator's
-    output barely varies, where a correlation of the fakes would divide by almost
-    zero. A generator that ties features together that vary independently in the data
-    (or the reverse) pays for it here, which neither the moment loss nor a
-    discriminator that learns slowly penalises much. With a one-hot ``condition`` the
-    covariances are taken within each class.
+    matches how the features vary *together*: at every step, the correlation over the
+    batch of every pair of features. A generator that ties features together that vary
+    independently in the data (or the reverse) pays for it here, which neither the
+    moment loss nor a discriminator that learns slowly penalises much. With a one-hot
+    ``condition`` the correlations are taken within each class.
+
+    The generated series' correlation divides their covariance by their own standard
+    deviations, each floored at ``spread_floor`` times the real one: above the floor
+    it is their correlation, which no change of spread can lower (so the loss cannot be
+    met by shrinking a feature rather than untying it); below it the divisor stops,
+    which keeps the gradient bounded where a generator barely varies (an unfloored
+    correlation divides by almost zero there).
 
     Parameters
     ----------
@@ -245,6 +248,9 @@ def correlation_loss(real, fake, mask, condition=None):
         1 at valid steps, 0 on padding.
     condition : Tensor of shape (batch, n_classes), default=None
         One-hot class of each series; None: one class.
+    spread_floor : float, default=0.5
+        The generated standard deviations count as at least this share of the real
+        ones. 0 would divide by the generated spreads however small.
 
     Returns
     -------
@@ -260,6 +266,8 @@ def correlation_loss(real, fake, mask, condition=None):
     >>> real = torch.tensor([[[0.0, 1.0]], [[1.0, 0.0]]])  # two features, opposed
     >>> correlation_loss(real, real, torch.ones(2, 1))
     tensor(0.)
+    >>> correlation_loss(real, 0.6 * real, torch.ones(2, 1))  # narrower, as opposed
+    tensor(0.)
     >>> correlation_loss(real, real[..., [0, 0]], torch.ones(2, 1))  # the same feature twice
     tensor(2.)
     """
@@ -272,10 +280,18 @@ def correlation_loss(real, fake, mask, condition=None):
         _, centred = _class_centred(x, weights, safe)
         weighted = centred * weights.unsqueeze(3)
         covariances.append(torch.einsum("btkf,btkg->tkfg", weighted, centred) / safe.unsqueeze(3))
-    spread = torch.diagonal(covariances[0], dim1=2, dim2=3).clamp_min(0.0).sqrt().clamp_min(1e-3)
-    scale = spread.unsqueeze(3) * spread.unsqueeze(2)
+    real_variance, fake_variance = (
+        torch.diagonal(covariance, dim1=2, dim2=3).clamp_min(0.0) for covariance in covariances
+    )
+    real_spread = real_variance.sqrt().clamp_min(1e-3)
+    # the floor applies to the variances, so that sqrt never sees a zero
+    fake_spread = torch.maximum(fake_variance, (spread_floor * real_spread) ** 2).sqrt()
+    correlations = [
+        covariance / (spread.unsqueeze(3) * spread.unsqueeze(2))
+        for covariance, spread in zip(covariances, (real_spread, fake_spread))
+    ]
     pairs = 1.0 - torch.eye(n_features, device=real.device, dtype=real.dtype)
-    gap = (covariances[0] - covariances[1]).abs() / scale * pairs
+    gap = (correlations[0] - correlations[1]).abs() * pairs
     present = (count > 0).to(gap.dtype).unsqueeze(3)  # (time, class, 1, 1)
     return (gap * present).sum() / (present.sum() * pairs.sum()).clamp_min(1.0)
 

@@ -118,10 +118,10 @@ def test_correlation_weight_default_and_validation(sines):
 
 @pytest.mark.slow
 def test_learns_the_dynamics_of_sines(sines):
-    # The paper's losses: in 80 joint updates a one-layer generator of 8 units ties the
-    # two sines together, and the correlation loss, pulling against that, slows the
-    # learning of their spreads (std gap 0.29-0.33 with it on both seeds tried,
-    # 0.02-0.06 without); its effect on full fits is measured in docs/benchmarks.md.
+    # The paper's losses: in 80 joint updates a one-layer generator of 8 units does not
+    # grow its spreads past the correlation loss's floor, where that loss pulls them
+    # down (std gap 0.31-0.35 with it on seeds 0-2, 0.03-0.11 without); its effect on
+    # full fits is measured in docs/benchmarks.md.
     sampler = TimeGANSampler(
         hidden_size=8,
         num_layers=1,

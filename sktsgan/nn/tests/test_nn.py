@@ -60,7 +60,7 @@ def test_moment_loss_within_classes():
     assert moment_loss(real, swapped, mask, condition).item() > 5
 
 
-def _correlation_gap_by_hand(real, fake, scale_floor=1e-3):
+def _correlation_gap_by_hand(real, fake, spread_floor=0.5, scale_floor=1e-3):
     """The loss written out with NumPy, one step at a time (one class, no padding)."""
     real, fake = real.numpy().astype(np.float64), fake.numpy().astype(np.float64)
     n_features = real.shape[2]
@@ -69,8 +69,11 @@ def _correlation_gap_by_hand(real, fake, scale_floor=1e-3):
     for t in range(real.shape[1]):
         c_real = np.cov(real[:, t].T, bias=True)
         c_fake = np.cov(fake[:, t].T, bias=True)
-        spread = np.maximum(np.sqrt(np.diag(c_real)), scale_floor)
-        gaps.append((np.abs(c_real - c_fake) / np.outer(spread, spread))[off].mean())
+        s_real = np.maximum(np.sqrt(np.diag(c_real)), scale_floor)
+        s_fake = np.maximum(np.sqrt(np.diag(c_fake)), spread_floor * s_real)
+        r_real = c_real / np.outer(s_real, s_real)
+        r_fake = c_fake / np.outer(s_fake, s_fake)
+        gaps.append(np.abs(r_real - r_fake)[off].mean())
     return float(np.mean(gaps))
 
 
@@ -78,17 +81,38 @@ def test_correlation_loss_matches_its_definition():
     generator = torch.Generator().manual_seed(0)
     real = torch.randn(64, 5, 3, generator=generator)
     real[..., 1] += 0.8 * real[..., 0]  # correlated features in the data
-    fake = torch.randn(64, 5, 3, generator=generator) * 0.5  # independent, narrower
+    # independent features; the first below the spread floor, the others above it
+    fake = torch.randn(64, 5, 3, generator=generator) * torch.tensor([0.2, 0.8, 1.5])
     expected = _correlation_gap_by_hand(real, fake)
-    assert correlation_loss(real, fake, torch.ones(64, 5)).item() == pytest.approx(
-        expected, rel=1e-5
+    mask = torch.ones(64, 5)
+    assert correlation_loss(real, fake, mask).item() == pytest.approx(expected, rel=1e-5)
+    assert correlation_loss(real, fake, mask, spread_floor=0.1).item() == pytest.approx(
+        _correlation_gap_by_hand(real, fake, spread_floor=0.1), rel=1e-5
     )
-    assert correlation_loss(real, real, torch.ones(64, 5)).item() == pytest.approx(0.0, abs=1e-6)
+    assert correlation_loss(real, real, mask).item() == pytest.approx(0.0, abs=1e-6)
     # a shift of every feature changes no covariance
-    assert correlation_loss(real, fake + 3.0, torch.ones(64, 5)).item() == pytest.approx(
-        expected, rel=1e-4
-    )
-    assert correlation_loss(real[..., :1], fake[..., :1], torch.ones(64, 5)).item() == 0.0
+    assert correlation_loss(real, fake + 3.0, mask).item() == pytest.approx(expected, rel=1e-4)
+    assert correlation_loss(real[..., :1], fake[..., :1], mask).item() == 0.0
+
+
+def test_correlation_loss_cannot_be_lowered_by_shrinking_a_feature():
+    # Above the spread floor the generated side is a correlation: narrowing a feature
+    # that is tied to another the wrong way changes nothing, untying it does.
+    generator = torch.Generator().manual_seed(3)
+    real = torch.randn(256, 2, 2, generator=generator)  # independent features
+    tied = real[..., [0, 0]].clone()  # the second feature a copy of the first
+    mask = torch.ones(256, 2)
+    wrong = correlation_loss(real, tied, mask).item()
+    assert wrong > 0.9
+    narrower = tied * torch.tensor([1.0, 0.6])
+    assert correlation_loss(real, narrower, mask).item() == pytest.approx(wrong, rel=1e-5)
+    assert correlation_loss(real, real * 0.6, mask).item() < 1e-5
+    # below the floor the divisor stops at the floor: the gap shrinks with the feature
+    # (the copy's correlation with the original, 1, counts as 0.25 / 0.5)
+    much_narrower = tied * torch.tensor([1.0, 0.25])
+    gap = correlation_loss(real, much_narrower, mask).item()
+    assert gap == pytest.approx(_correlation_gap_by_hand(real, much_narrower), rel=1e-5)
+    assert gap == pytest.approx(wrong / 2, abs=0.05)
 
 
 def test_correlation_loss_ignores_padding_and_looks_within_classes():
