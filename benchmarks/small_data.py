@@ -84,6 +84,7 @@ from sktsgan.augment import (
     ScalingSampler,
     SMOTESampler,
     TimeWarpSampler,
+    VariationSampler,
 )
 from sktsgan.datasets import load_trace, make_waves
 from sktsgan.preprocessing import SeriesFlattener
@@ -109,6 +110,8 @@ METHODS = {
     "crnngan": CRNNGANSampler,
     "diffusion": DiffusionSampler,
     "classwise": ClassWiseSampler,
+    # training series varied by a diffusion model of their class (SDEdit)
+    "variation": VariationSampler,
     # one RCGAN per class: the discriminator sees 5-33 series, where augmenting what it
     # sees (discriminator_augmentation) is meant to help
     "classwise-rcgan": lambda: ClassWiseSampler(RCGANSampler()),
@@ -154,7 +157,7 @@ def make_sampler(method, quick, settings=None):
     if quick or settings:
         # GANAugmenter's default for labelled series without attributes
         sampler = ClassWiseSampler() if sampler is None else sampler
-        if isinstance(sampler, ClassWiseSampler) and sampler.sampler is None:
+        if isinstance(sampler, (ClassWiseSampler, VariationSampler)) and sampler.sampler is None:
             sampler.set_params(sampler=DiffusionSampler())  # its default, made explicit
     params = sampler.get_params() if sampler is not None else {}
     wanted = {"n_epochs": QUICK_EPOCHS} if quick else {}

@@ -6,7 +6,8 @@
 with the samplers' API (random over-sampling, jittering, scaling, time warping, SMOTE)
 go wherever a GAN sampler goes, so a GAN has to beat them. :class:`ClassWiseSampler`
 fits one sampler per class, for small data sets where a conditional model mixes the
-classes up.
+classes up; :class:`VariationSampler` varies real series with a diffusion model of
+each class instead of drawing new ones.
 """
 
 from ._augmenter import GANAugmenter
@@ -19,6 +20,7 @@ from ._baselines import (
 )
 from ._class_wise import ClassWiseSampler
 from ._meta import AugmentedClassifier, AugmentedRegressor
+from ._variation import VariationSampler
 
 __all__ = [
     "AugmentedClassifier",
@@ -30,4 +32,5 @@ __all__ = [
     "SMOTESampler",
     "ScalingSampler",
     "TimeWarpSampler",
+    "VariationSampler",
 ]

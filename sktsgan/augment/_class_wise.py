@@ -17,14 +17,7 @@ from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
 
-from ..base._contract import (
-    _SamplerMixin,
-    nested_params,
-    nested_state,
-    sampler_classes,
-    sampler_from_params,
-    sampler_from_state,
-)
+from ..base._contract import _SamplerMixin, nest_samplers, sampler_classes, unnest_samplers
 from ..utils._random import draw_seed
 from ..utils.validation import sample_dtype
 
@@ -173,19 +166,10 @@ class ClassWiseSampler(_SamplerMixin, BaseEstimator):
     # -- state: the template and the per-class samplers, as plain values --------------
 
     def _get_state(self):
-        state = super()._get_state()
-        params, fitted = dict(state["params"]), dict(state["fitted"])
-        if params["sampler"] is not None:
-            params["sampler"] = nested_params(params["sampler"])
-        fitted["samplers_"] = [nested_state(sampler) for sampler in fitted["samplers_"]]
-        return {**state, "params": params, "fitted": fitted}
+        return nest_samplers(super()._get_state(), "sampler", "samplers_")
 
     @classmethod
     def _from_state(cls, state, device="cpu"):
-        params, fitted = dict(state["params"]), dict(state["fitted"])
-        if params.get("sampler") is not None:
-            params["sampler"] = sampler_from_params(params["sampler"])
-        if type(fitted.get("samplers_")) is not list:
+        if type(state["fitted"].get("samplers_")) is not list:
             raise ValueError("the per-class samplers must be stored as a list")
-        fitted["samplers_"] = [sampler_from_state(spec, device) for spec in fitted["samplers_"]]
-        return super()._from_state({**state, "params": params, "fitted": fitted}, device)
+        return super()._from_state(unnest_samplers(state, "sampler", "samplers_", device), device)

@@ -85,6 +85,35 @@ def sampler_from_state(spec, device):
     return _registered_class(spec)._from_state(spec["state"], device)
 
 
+def nest_samplers(state, param, attribute):
+    """``state`` (of :meth:`_SamplerMixin._get_state`) with the sampler parameter ``param``
+    and the fitted sampler, or list of samplers, ``attribute`` as plain values."""
+    params, fitted = dict(state["params"]), dict(state["fitted"])
+    if params[param] is not None:
+        params[param] = nested_params(params[param])
+    if attribute in fitted:
+        held = fitted[attribute]
+        fitted[attribute] = (
+            [nested_state(sampler) for sampler in held]
+            if isinstance(held, list)
+            else nested_state(held)
+        )
+    return {**state, "params": params, "fitted": fitted}
+
+
+def unnest_samplers(state, param, attribute, device):
+    """The ``state`` that :func:`nest_samplers` made, its samplers rebuilt on ``device``."""
+    params, fitted = dict(state["params"]), dict(state["fitted"])
+    if params.get(param) is not None:
+        params[param] = sampler_from_params(params[param])
+    held = fitted.get(attribute)
+    if type(held) is list:
+        fitted[attribute] = [sampler_from_state(spec, device) for spec in held]
+    elif held is not None:
+        fitted[attribute] = sampler_from_state(held, device)
+    return {**state, "params": params, "fitted": fitted}
+
+
 def _registered_class(spec):
     """The sampler class a model file names for a nested sampler; only sktsgan's own."""
     classes = sampler_classes()

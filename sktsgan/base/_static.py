@@ -23,13 +23,7 @@ from ..preprocessing import TabularEncoder
 from ..utils._docstrings import fill_docstring
 from ..utils._random import draw_seed
 from ..utils._static import read_static_table, restore_static_table, split_static_columns
-from ._contract import (
-    nested_params,
-    nested_state,
-    sampler_classes,
-    sampler_from_params,
-    sampler_from_state,
-)
+from ._contract import nest_samplers, sampler_classes, unnest_samplers
 
 # every sequence sampler's docstring lists these where it says {static_parameters}
 STATIC_PARAMETERS = """\
@@ -220,22 +214,12 @@ class _StaticAttributesMixin:
     # -- state: the attribute sampler, parameter and fitted, as plain values ----------
 
     def _get_state(self):
-        state = super()._get_state()
-        params, fitted = dict(state["params"]), dict(state["fitted"])
-        if params["static_sampler"] is not None:
-            params["static_sampler"] = nested_params(params["static_sampler"])
-        if "static_sampler_" in fitted:
-            fitted["static_sampler_"] = nested_state(fitted.pop("static_sampler_"))
-        return {**state, "params": params, "fitted": fitted}
+        return nest_samplers(super()._get_state(), "static_sampler", "static_sampler_")
 
     @classmethod
     def _from_state(cls, state, device="cpu"):
-        params, fitted = dict(state["params"]), dict(state["fitted"])
-        if params.get("static_sampler") is not None:
-            params["static_sampler"] = sampler_from_params(params["static_sampler"])
-        if fitted.get("static_sampler_") is not None:
-            fitted["static_sampler_"] = sampler_from_state(fitted["static_sampler_"], device)
-        return super()._from_state({**state, "params": params, "fitted": fitted}, device)
+        state = unnest_samplers(state, "static_sampler", "static_sampler_", device)
+        return super()._from_state(state, device)
 
     # -- sample ------------------------------------------------------------------------
 

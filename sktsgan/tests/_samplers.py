@@ -28,6 +28,7 @@ from sktsgan.augment import (
     ScalingSampler,
     SMOTESampler,
     TimeWarpSampler,
+    VariationSampler,
 )
 
 FAST_PARAMS = {
@@ -65,6 +66,7 @@ def fast(cls, **overrides):
 
 # The wrapper seeds the sampler it wraps, so the inner one is built unseeded.
 FAST_PARAMS[ClassWiseSampler] = {"sampler": fast(RCGANSampler, random_state=None)}
+FAST_PARAMS[VariationSampler] = {"sampler": fast(DiffusionSampler, random_state=None)}
 
 
 def sine_series():
@@ -81,11 +83,19 @@ def labelled_sines(shift):
     return sine_series() + np.where(y == "up", shift, -shift)[:, None, None], y
 
 
+def _comparable(params):
+    """``params`` with each nested estimator as its class and (deep) parameters."""
+    return {
+        key: (type(value), value.get_params()) if isinstance(value, BaseEstimator) else value
+        for key, value in params.items()
+    }
+
+
 def assert_params_round_trip(sampler):
     """``get_params`` survives ``clone`` and the constructor; ``set_params`` sets."""
-    params = sampler.get_params()
-    assert clone(sampler).get_params() == params
-    assert type(sampler)(**params).get_params() == params
+    params = sampler.get_params(deep=False)
+    assert _comparable(clone(sampler).get_params(deep=False)) == _comparable(params)
+    assert _comparable(type(sampler)(**params).get_params(deep=False)) == _comparable(params)
     assert clone(sampler).set_params(random_state=5).get_params()["random_state"] == 5
 
 

@@ -46,6 +46,7 @@ from sktsgan.augment import (
     ScalingSampler,
     SMOTESampler,
     TimeWarpSampler,
+    VariationSampler,
 )
 from sktsgan.base import sampler_classes
 from sktsgan.preprocessing import SeriesFlattener
@@ -66,6 +67,7 @@ SAMPLERS = [
     fast(TimeWarpSampler),
     fast(SMOTESampler),
     fast(ClassWiseSampler),
+    fast(VariationSampler),
 ]
 IDS = [type(s).__name__ for s in SAMPLERS]
 # the first N_NEURAL train networks on the engine

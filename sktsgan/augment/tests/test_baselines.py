@@ -21,6 +21,7 @@ from sktsgan.augment import (
     ScalingSampler,
     SMOTESampler,
     TimeWarpSampler,
+    VariationSampler,
 )
 from sktsgan.tests._samplers import (
     assert_long_frames_round_trip,
@@ -37,6 +38,7 @@ SAMPLERS = [
     fast(ScalingSampler),
     fast(TimeWarpSampler),
     fast(SMOTESampler),
+    fast(VariationSampler),
 ]
 IDS = [type(s).__name__ for s in SAMPLERS]
 # every baseline but SMOTE reads series of different lengths

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.exceptions import NotFittedError
 
 from sktsgan import DiffusionSampler
 from sktsgan.datasets import make_sines
@@ -196,3 +197,60 @@ def test_variable_length_series_come_back_with_training_lengths(sines, denoiser)
     assert isinstance(drawn, list) and len(drawn) == 20
     assert {len(s) for s in drawn} <= {len(s) for s in ragged}
     assert all(np.isfinite(s).all() for s in drawn)
+
+
+def test_vary_noises_to_its_strength_and_an_oracle_denoises_back_to_the_series():
+    networks = DiffusionNetworks(2, 0, 8, 1, 2, "transformer", 100, 10, 0.0)
+    series = torch.rand(3, 6, 2)  # the [0, 1] training scale
+    noised_at = []
+    noised = networks.noised
+    networks.noised = lambda x0, t, noise: noised_at.append(t) or noised(x0, t, noise)
+    # a denoiser that always knows the clean series
+    networks.denoise = lambda x, t, condition=None, mask=None: 2 * series[: len(x)] - 1
+    varied = networks.vary(series, 0.7)
+    torch.testing.assert_close(varied, series, atol=1e-5, rtol=0)
+    assert noised_at[0].tolist() == [69, 69, 69]  # round(0.7 * 99)
+
+
+def test_vary_moves_from_the_series_to_a_new_draw_as_strength_grows(sines):
+    model = DiffusionSampler(n_epochs=20, lr=3e-3, random_state=0, **FAST).fit(sines)
+    distance = [
+        np.abs(model.vary(sines, strength=strength, random_state=0) - sines).mean()
+        for strength in (0.0, 0.3, 1.0)
+    ]
+    assert distance[0] < 0.05 * np.ptp(sines)  # one denoising step from the clean end
+    assert distance[0] < distance[1] < distance[2]
+
+
+def test_vary_keeps_format_lengths_and_seed(sines):
+    ragged = [series[: 4 + i % 6] for i, series in enumerate(sines)]
+    model = DiffusionSampler(n_epochs=2, random_state=0, **FAST).fit(ragged)
+    varied = model.vary(ragged[:7], random_state=1)
+    assert isinstance(varied, list)
+    assert [len(s) for s in varied] == [len(s) for s in ragged[:7]]
+    assert all(np.isfinite(s).all() for s in varied)
+    again = model.vary(ragged[:7], random_state=1)
+    other = model.vary(ragged[:7], random_state=2)
+    assert all(np.array_equal(a, b) for a, b in zip(varied, again))
+    assert not all(np.array_equal(a, b) for a, b in zip(varied, other))
+
+
+def test_vary_tells_a_conditional_denoiser_the_class_and_refuses_what_it_cannot_vary(sines):
+    y = np.array(["a", "b"] * 24)
+    conditional = DiffusionSampler(n_epochs=2, random_state=0, **FAST).fit(sines, y)
+    told = conditional.vary(sines[:4], y[:4], random_state=0)
+    assert not np.allclose(told, conditional.vary(sines[:4], random_state=0))
+    with pytest.raises(ValueError, match="Unknown class"):
+        conditional.vary(sines[:4], "c")
+    unconditional = DiffusionSampler(n_epochs=2, random_state=0, **FAST).fit(sines)
+    with pytest.raises(ValueError, match="fitted without class labels"):
+        unconditional.vary(sines[:4], y[:4])
+    with pytest.raises(ValueError, match=r"strength must be a number in \[0, 1\]"):
+        unconditional.vary(sines[:4], strength=1.5)
+    longer = np.concatenate([sines[:4], sines[:4]], axis=1)
+    with pytest.raises(
+        ValueError, match="up to 20 steps, but DiffusionSampler was fitted on at most 10"
+    ):
+        unconditional.vary(longer)
+    with pytest.raises(NotFittedError):
+        DiffusionSampler().vary(sines)
