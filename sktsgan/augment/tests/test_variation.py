@@ -94,3 +94,14 @@ def test_variations_augment_a_training_set_of_series_of_different_lengths():
     assert all(len(s) in lengths[c] for s, c in zip(X_new, y_new))
     assert all(np.isfinite(s).all() for s in X_new)
     assert isinstance(augmenter.sampler_.model_, ClassWiseSampler)
+
+
+def test_every_series_of_a_class_is_varied_as_often_as_the_others(levels):
+    X, y = levels
+    sampler = VariationSampler(ShiftSampler(), strength=0.0, random_state=0).fit(X, y)
+    zeros = X[y == "zero"]  # 10 series; their model's mark is 0
+    for n, most in ((20, 2), (25, 3)):
+        X_new, _ = sampler.sample(n, y="zero")
+        source = np.abs(X_new[:, None] - zeros[None]).max(axis=(2, 3)).argmin(axis=1)
+        counts = np.bincount(source, minlength=len(zeros))
+        assert counts.min() == n // len(zeros) and counts.max() == most
