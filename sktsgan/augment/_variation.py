@@ -134,8 +134,8 @@ class VariationSampler(_BaselineSampler):
 
     def _pick_series(self, n, codes, rng):
         """Indices of ``n`` training series to vary: for each class, shuffled rounds
-        through all of its series, so that no series is varied twice more often than
-        another (drawn with replacement, a handful of series per class would be
+        through all of its series, so that each is varied as often as the others, up
+        to one (drawn with replacement, a handful of series per class would be
         re-weighted at random; see ``docs/benchmarks.md``, "Variations of real
         series")."""
         groups = [(np.arange(n), np.arange(self.n_samples_fit_))] if codes is None else [
