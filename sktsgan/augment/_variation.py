@@ -133,31 +133,22 @@ class VariationSampler(_BaselineSampler):
         # the default, built here: the augmenters import no torch model at import time
         return ClassWiseSampler()._template()
 
-    def _pick_series(self, n, codes, rng):
-        """Indices of ``n`` training series to vary: for each class, shuffled rounds
-        through all of its series, so that each is varied as often as the others, up
-        to one (drawn with replacement, a handful of series per class would be
-        re-weighted at random; see ``docs/benchmarks.md``, "Variations of real
-        series")."""
-        groups = [(np.arange(n), np.arange(self.n_samples_fit_))] if codes is None else [
-            (np.flatnonzero(codes == code), np.flatnonzero(self._label_codes == code))
+    def _draw(self, n, codes, rng, static_draw=None):
+        groups = [(None, np.arange(n), np.arange(self.n_samples_fit_))] if codes is None else [
+            (code, np.flatnonzero(codes == code), np.flatnonzero(self._label_codes == code))
             for code in np.unique(codes)
         ]  # fmt: skip
+        # Shuffled rounds through each class, so that each series is varied as often as
+        # the others, up to one: drawn at random with replacement, a handful of series
+        # per class would be re-weighted at random (docs/benchmarks.md, "Variations of
+        # real series"). Every class is picked before any is varied.
         index = np.empty(n, dtype=np.intp)
-        for where, members in groups:
+        for _, where, members in groups:
             rounds = -(-len(where) // len(members))
             picked = np.concatenate([rng.permutation(members) for _ in range(rounds)])
             index[where] = picked[: len(where)]
-        return index
-
-    def _draw(self, n, codes, rng, static_draw=None):
-        index = self._pick_series(n, codes, rng)
-        lengths = self.lengths_[index]
         values = self._values[index]
-        groups = [(None, np.arange(n))] if codes is None else [
-            (code, np.flatnonzero(codes == code)) for code in np.unique(codes)
-        ]  # fmt: skip
-        for code, where in groups:
+        for code, where, _ in groups:
             model = self.model_ if code is None else self.model_.samplers_[code]
             longest = model.n_timesteps_  # a class's model knows its own longest series
             varied = np.asarray(
@@ -167,7 +158,7 @@ class VariationSampler(_BaselineSampler):
                 dtype=values.dtype,
             )  # as long as the longest series varied (NaN-padded), not `longest`
             values[where, : varied.shape[1]] = varied
-        return values, lengths
+        return values, self.lengths_[index]
 
     # -- state: the template and the fitted model, as plain values ----------------------
 

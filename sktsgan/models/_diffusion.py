@@ -13,14 +13,13 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..base import BaseSequenceSampler
-from ..base._neural import _one_hot, _WeightSelectionMixin
+from ..base._neural import _WeightSelectionMixin
 from ..base._static import STATIC_CONSTRAINTS, _StaticAttributesMixin
 from ..nn import TrainingPhase, masked_mean
 from ..utils._containers import time_mask
 from ..utils._formats import restore_format, sample_dtype
 from ..utils._random import draw_seed
 from ..utils._scaling import unscale_series
-from ..utils._torch import seeded_torch
 from ..utils.validation import check_fitted_sequences
 
 # DDIM steps of the samples that the engine's diversity and fidelity checks draw during
@@ -682,35 +681,32 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         rng = self._sampling_rng if random_state is None else check_random_state(random_state)
         n, length, n_features = data.values.shape
         codes = None if y is None else self._sample_codes(n, y, rng)
-        seed = draw_seed(rng)
-        module, device = self._sampling_networks(), self.engine_.device
-        module.eval()
+        device = self.engine_.device
+
+        def vary_chunk(module, start, stop, condition):
+            # at the training length, as the denoiser (and its trend head) saw series
+            values = np.full((stop - start, self.n_timesteps_, n_features), np.nan)
+            values[:, :length] = data.values[start:stop]
+            lengths = data.lengths[start:stop]
+            x = torch.from_numpy(self._encode_series(values, lengths)).to(device)
+            mask = torch.from_numpy(time_mask(lengths, self.n_timesteps_))
+            if condition is None and classes is not None:  # zeros: the unconditional model
+                condition = torch.zeros(stop - start, len(classes), device=device)
+            return module.vary(
+                x,
+                strength,
+                condition,
+                mask=mask.to(device, torch.float32),
+                n_sampling_steps=self.n_sampling_steps,
+                guidance=self.guidance,
+            )
+
         out = np.full((n, length, n_features), np.nan, dtype=sample_dtype(input_format))
         chunk = max(1, self._steps_per_sampling_chunk // self.n_timesteps_)
-        with seeded_torch(seed, device), torch.inference_mode():
-            for start in range(0, n, chunk):
-                stop = min(n, start + chunk)
-                lengths = data.lengths[start:stop]
-                # at the training length, as the denoiser (and its trend head) saw series
-                values = np.full((stop - start, self.n_timesteps_, n_features), np.nan)
-                values[:, :length] = data.values[start:stop]
-                x = torch.from_numpy(self._encode_series(values, lengths)).to(device)
-                mask = time_mask(lengths, self.n_timesteps_)
-                condition = None
-                if classes is not None:  # a row of zeros is the unconditional model
-                    condition = torch.zeros(stop - start, len(classes), device=device)
-                    if codes is not None:
-                        condition = _one_hot(codes[start:stop], len(classes), device)
-                varied = module.vary(
-                    x,
-                    strength,
-                    condition,
-                    mask=torch.from_numpy(mask).to(device, torch.float32),
-                    n_sampling_steps=self.n_sampling_steps,
-                    guidance=self.guidance,
-                )
-                varied = varied.cpu().numpy().astype(out.dtype, copy=False)
-                varied = unscale_series(self.scaler_, varied)[:, :length]
-                varied[~mask[:, :length]] = np.nan
-                out[start:stop] = varied
+        for start, stop, varied in self._generated_chunks(
+            n, codes, chunk, draw_seed(rng), vary_chunk
+        ):
+            varied = unscale_series(self.scaler_, varied.astype(out.dtype, copy=False))
+            valid = time_mask(data.lengths[start:stop], length)
+            out[start:stop][valid] = varied[:, :length][valid]
         return restore_format(out, data.lengths, input_format)
