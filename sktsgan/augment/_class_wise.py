@@ -22,6 +22,18 @@ from ..utils._random import draw_seed
 from ..utils.validation import sample_dtype
 
 
+def seeded_clone(template, rng=None):
+    """An unfitted clone of ``template``, seeded from ``rng`` where it has no seed.
+
+    A template whose ``random_state`` is set keeps it; with ``rng`` None (the caller
+    unseeded) the clone is left as it is.
+    """
+    sampler = clone(template)
+    if rng is not None and sampler.get_params().get("random_state", 0) is None:
+        sampler.set_params(random_state=draw_seed(rng))
+    return sampler
+
+
 class ClassWiseSampler(_SamplerMixin, BaseEstimator):
     """One clone of a sampler per class, each fitted on the series of its class alone.
 
@@ -119,10 +131,7 @@ class ClassWiseSampler(_SamplerMixin, BaseEstimator):
         for code, label in enumerate(labels.classes.tolist()):
             members = labels.codes == code
             longest = data.lengths[members].max()
-            sampler = clone(template)
-            seeded = self.random_state is not None
-            if seeded and sampler.get_params().get("random_state", 0) is None:
-                sampler.set_params(random_state=draw_seed(rng))
+            sampler = seeded_clone(template, rng if self.random_state is not None else None)
             try:
                 sampler.fit(data.values[members, :longest])
             except ValueError as exc:

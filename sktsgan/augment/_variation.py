@@ -13,14 +13,13 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..base._contract import nest_samplers, unnest_samplers
 from ..utils._random import draw_seed
 from ._baselines import _BaselineSampler
-from ._class_wise import ClassWiseSampler
+from ._class_wise import ClassWiseSampler, seeded_clone
 
 
 class VariationSampler(_BaselineSampler):
@@ -113,18 +112,13 @@ class VariationSampler(_BaselineSampler):
         self.time_column = time_column
 
     def _fit_baseline(self, data, labels):
-        seed = (
-            None if self.random_state is None else draw_seed(check_random_state(self.random_state))
-        )
-        template = self._template()
+        rng = None if self.random_state is None else check_random_state(self.random_state)
         if labels is None:
-            model = clone(template)
-            if seed is not None and model.get_params().get("random_state", 0) is None:
-                model.set_params(random_state=seed)
-            model.fit(data.values)
+            model = seeded_clone(self._template(), rng).fit(data.values)
         else:
+            seed = None if rng is None else draw_seed(rng)
             y = labels.classes[labels.codes]
-            model = ClassWiseSampler(template, random_state=seed).fit(data.values, y)
+            model = ClassWiseSampler(self._template(), random_state=seed).fit(data.values, y)
         self.model_ = model
 
     def _template(self):

@@ -8,7 +8,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -650,11 +650,11 @@ class DiffusionSampler(_StaticAttributesMixin, _WeightSelectionMixin, BaseSequen
         """
         check_is_fitted(self, "engine_")
         name = type(self).__name__
-        if isinstance(strength, bool) or not isinstance(strength, Real) or not 0 <= strength <= 1:
-            raise ValueError(
-                f"strength must be a number in [0, 1] (the share of the diffusion that a "
-                f"series is noised through), got {strength!r}."
-            )
+        validate_parameter_constraints(
+            {"strength": [Interval(Real, 0, 1, closed="both")]},
+            {"strength": strength},
+            caller_name=f"{name}.vary",
+        )
         if self._categories():
             raise ValueError(
                 f"{name}.vary reads numeric channels only, and this sampler was fitted on "

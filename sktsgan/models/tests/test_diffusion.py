@@ -245,8 +245,9 @@ def test_vary_tells_a_conditional_denoiser_the_class_and_refuses_what_it_cannot_
     unconditional = DiffusionSampler(n_epochs=2, random_state=0, **FAST).fit(sines)
     with pytest.raises(ValueError, match="fitted without class labels"):
         unconditional.vary(sines[:4], y[:4])
-    with pytest.raises(ValueError, match=r"strength must be a number in \[0, 1\]"):
-        unconditional.vary(sines[:4], strength=1.5)
+    for strength in (1.5, -0.1, "0.4"):
+        with pytest.raises(ValueError, match=r"'strength' parameter of DiffusionSampler.vary"):
+            unconditional.vary(sines[:4], strength=strength)
     longer = np.concatenate([sines[:4], sines[:4]], axis=1)
     with pytest.raises(
         ValueError, match="up to 20 steps, but DiffusionSampler was fitted on at most 10"
