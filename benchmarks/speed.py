@@ -103,7 +103,7 @@ def _cases():
     x = torch.rand(BATCH, STEPS, FEATURES)
     plain_timegan = PlainTimeGAN(FEATURES)
     timegan = our_engine(TimeGANSampler())
-    rcgan = our_engine(RCGANSampler(moment_weight=0.0))
+    rcgan = our_engine(RCGANSampler(moment_weight=0.0, difference_weight=0.0))
     crnngan = our_engine(CRNNGANSampler(moment_weight=0.0))
     hidden, latent = RCGANSampler().hidden_size, RCGANSampler().latent_dim
     plain_rcgan = PlainRCGAN(FEATURES, hidden=hidden, layers=1, latent_dim=latent)

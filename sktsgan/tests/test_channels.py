@@ -102,17 +102,23 @@ def test_a_series_of_categorical_channels_only():
 def test_level_frequencies_and_transitions_are_learned(sampler, budget):
     # a sticky state (stays 9 steps in 10) that a per-step coin would not reproduce
     frame = machine_states(n=200, n_timesteps=12, stay=0.9)
-    model = clone(sampler).set_params(**LONG, **budget).fit(frame)
-    fidelity = categorical_channel_fidelity(
-        frame, model.sample(200, random_state=0), "state", **LONG
-    )
-    assert fidelity["unseen_levels"] == []
-    assert fidelity["frequency_tv"] < 0.1
-    assert fidelity["transition_tv"] < 0.15
-    # the numeric channel follows the state: 2 when on, 0 when off
-    out = model.sample(100, random_state=1)
-    on = out["state"] == "on"
-    assert out.loc[on, "power"].mean() - out.loc[~on, "power"].mean() > 1.0
+    # two fits: one fit's frequency gap moves between seeds by more than the margin
+    # (RCGAN: 0.007 to 0.107 over seeds 0-2), the mean of two much less
+    frequency_gaps, transition_gaps = [], []
+    for seed in (0, 1):
+        model = clone(sampler).set_params(**LONG, **budget, random_state=seed).fit(frame)
+        fidelity = categorical_channel_fidelity(
+            frame, model.sample(200, random_state=0), "state", **LONG
+        )
+        assert fidelity["unseen_levels"] == []
+        frequency_gaps.append(fidelity["frequency_tv"])
+        transition_gaps.append(fidelity["transition_tv"])
+        # the numeric channel follows the state: 2 when on, 0 when off
+        out = model.sample(100, random_state=1)
+        on = out["state"] == "on"
+        assert out.loc[on, "power"].mean() - out.loc[~on, "power"].mean() > 1.0
+    assert np.mean(frequency_gaps) < 0.1
+    assert np.mean(transition_gaps) < 0.15
 
 
 def test_rcgan_discriminator_sees_drawn_levels_like_the_real_one_hot_ones():

@@ -49,7 +49,7 @@ CASES = {
     **{f"{name}, unlabelled": (sampler, False) for name, sampler in zip(IDS[:N_NEURAL], SAMPLERS)},
     "RCGANSampler, wgan-gp": (variant("RCGANSampler", loss="wgan-gp"), True),
     "RCGANSampler, moments off, no moving average": (
-        variant("RCGANSampler", moment_weight=0.0, ema_decay=None),
+        variant("RCGANSampler", moment_weight=0.0, difference_weight=0.0, ema_decay=None),
         False,
     ),
     "TimeGANSampler, lstm": (variant("TimeGANSampler", cell="lstm"), False),
